@@ -1,0 +1,39 @@
+package io.daskkubernetes.cli;
+
+import io.daskkubernetes.cluster.KubeCluster;
+import io.daskkubernetes.config.DaskConfig;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code cluster}: a cluster in the foreground until Ctrl-C or SIGTERM, which close it cleanly. */
+@Command(name = "cluster", description = "Start a Dask cluster and keep it until Ctrl-C.")
+final class ClusterCommand implements Callable<Integer> {
+
+    @ParentCommand
+    DaskKubernetesCommand root;
+
+    @Mixin
+    ClusterOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        Progress progress = Progress.onStandardError();
+        try (ShutdownSequence shutdown = new ShutdownSequence()) {
+            KubernetesTarget target = shutdown.add(root.target());
+            progress.step("Starting the scheduler" + (target.isLocal() ? " on the local runtime" : ""));
+            KubeCluster cluster = shutdown.add(options.start(target));
+            System.out.println("cluster:   " + cluster.name() + " (namespace " + cluster.namespace() + ")");
+            System.out.println("scheduler: " + cluster.schedulerAddress());
+            System.out.println("dashboard: " + cluster.dashboardLink());
+            System.out.flush();
+            int countStart = DaskConfig.load().getInteger("kubernetes.count.start") == null
+                    ? 0 : DaskConfig.load().getInteger("kubernetes.count.start");
+            options.scaleAndWait(cluster, countStart, progress);
+            progress.step("Cluster " + cluster.name() + " is ready; press Ctrl-C to close it");
+            shutdown.awaitSignal();
+            return 0;
+        }
+    }
+}

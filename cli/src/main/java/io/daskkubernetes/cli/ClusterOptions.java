@@ -1,0 +1,120 @@
+package io.daskkubernetes.cli;
+
+import io.daskkubernetes.cluster.KubeCluster;
+import io.daskkubernetes.spec.DeployMode;
+import io.daskkubernetes.spec.MakePodSpec;
+import io.daskkubernetes.spec.PodTemplates;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** The options that describe a cluster to start, shared by {@code cluster}, {@code run} and {@code demo}. */
+final class ClusterOptions {
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Template template = new Template();
+
+    static final class Template {
+        @Option(names = "--spec", paramLabel = "FILE", description = "Worker pod spec (YAML), as for KubeCluster.from_yaml.")
+        Path spec;
+
+        @Option(names = "--image", paramLabel = "IMAGE", description = "Make the worker pod from this image (make_pod_spec).")
+        String image;
+    }
+
+    @Option(names = "--nthreads", paramLabel = "N", description = "With --image: threads per worker (default: 1).")
+    int threads = 1;
+
+    @Option(names = "--memory-limit", paramLabel = "QTY", description = "With --image: memory limit, e.g. 4G.")
+    String memoryLimit;
+
+    @Option(names = "--memory-request", paramLabel = "QTY", description = "With --image: memory request.")
+    String memoryRequest;
+
+    @Option(names = "--cpu-limit", paramLabel = "QTY", description = "With --image: CPU limit.")
+    String cpuLimit;
+
+    @Option(names = "--cpu-request", paramLabel = "QTY", description = "With --image: CPU request.")
+    String cpuRequest;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Size size = new Size();
+
+    static final class Size {
+        @Option(names = "--workers", paramLabel = "N", description = "Number of workers (default: kubernetes.count.start).")
+        Integer workers;
+
+        @Option(names = "--adapt", paramLabel = "MIN:MAX", converter = AdaptRange.Converter.class,
+                description = "Scale adaptively between MIN and MAX workers.")
+        AdaptRange adapt;
+    }
+
+    @Option(names = "--name", paramLabel = "TEMPLATE", description = "Cluster name template (default: kubernetes.name).")
+    String name;
+
+    @Option(names = "--deploy-mode", paramLabel = "MODE", description = "remote (scheduler in a pod) or local (scheduler here).")
+    String deployMode;
+
+    @Option(names = "--service-type", paramLabel = "TYPE", description = "Scheduler Service type (default: ClusterIP).")
+    String serviceType;
+
+    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Environment variable for every container (repeatable).")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "How long to wait for the workers (default: 300).")
+    int workerTimeoutSeconds = 300;
+
+    /** Starts the cluster the options describe, without workers yet; {@link #workersWanted} tells how many. */
+    KubeCluster start(KubernetesTarget target) {
+        KubeCluster.Builder builder = KubeCluster.builder()
+                .kubernetesClient(target.client())
+                .namespace(target.namespace());
+        if (template.spec != null) {
+            builder.workerTemplate(PodTemplates.fromYaml(template.spec));
+        } else if (template.image != null) {
+            MakePodSpec.Builder pod = MakePodSpec.builder().image(template.image).threadsPerWorker(threads);
+            if (memoryLimit != null) {
+                pod.memoryLimit(memoryLimit);
+            }
+            if (memoryRequest != null) {
+                pod.memoryRequest(memoryRequest);
+            }
+            if (cpuLimit != null) {
+                pod.cpuLimit(cpuLimit);
+            }
+            if (cpuRequest != null) {
+                pod.cpuRequest(cpuRequest);
+            }
+            builder.workerTemplate(pod.build());
+        }
+        if (name != null) {
+            builder.name(name);
+        }
+        if (deployMode != null) {
+            builder.deployMode(DeployMode.parse(deployMode));
+        }
+        if (serviceType != null) {
+            builder.serviceType(serviceType);
+        }
+        if (!env.isEmpty()) {
+            builder.env(env);
+        }
+        // Workers are added after the start, so that their progress can be shown.
+        builder.workers(0);
+        return builder.start();
+    }
+
+    /** Applies --workers or --adapt and waits, showing progress, for the workers to register. */
+    void scaleAndWait(KubeCluster cluster, int defaultWorkers, Progress progress) {
+        if (size.adapt != null) {
+            cluster.adapt(size.adapt.minimum(), size.adapt.maximum());
+            progress.awaitWorkers(cluster, size.adapt.minimum(), workerTimeoutSeconds);
+            return;
+        }
+        int workers = size.workers != null ? size.workers : defaultWorkers;
+        cluster.scale(workers);
+        progress.awaitWorkers(cluster, workers, workerTimeoutSeconds);
+    }
+}

@@ -1,0 +1,27 @@
+package io.daskkubernetes.cli;
+
+import io.daskkubernetes.cluster.ClusterCatalog;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code delete NAME}: everything of a cluster, gone. */
+@Command(name = "delete", description = "Delete a cluster: its scheduler, workers and Service.")
+final class DeleteCommand implements Callable<Integer> {
+
+    @ParentCommand
+    DaskKubernetesCommand root;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The cluster's name (see list).")
+    String name;
+
+    @Override
+    public Integer call() {
+        try (KubernetesTarget target = root.target()) {
+            new ClusterCatalog(target.client()).delete(target.namespace(), name);
+            System.out.println("cluster " + name + " deleted");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.daskkubernetes.cli;
+
+import io.daskkubernetes.cluster.ClusterCatalog;
+import io.fabric8.kubernetes.client.dsl.LogWatch;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code logs NAME [--worker W] [--follow]}: the scheduler's and workers' logs. */
+@Command(name = "logs", description = "Print the logs of a cluster's scheduler and workers.")
+final class LogsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    DaskKubernetesCommand root;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The cluster's name (see list).")
+    String name;
+
+    @Option(names = "--worker", paramLabel = "POD", description = "Only this worker's log.")
+    String worker;
+
+    @Option(names = {"-f", "--follow"}, description = "With --worker: keep printing as the log grows, until Ctrl-C.")
+    boolean follow;
+
+    @Override
+    public Integer call() throws Exception {
+        try (KubernetesTarget target = root.target()) {
+            ClusterCatalog catalog = new ClusterCatalog(target.client());
+            if (follow) {
+                if (worker == null) {
+                    throw new IllegalArgumentException("--follow needs --worker POD: one log can be followed at a time");
+                }
+                catalog.logs(target.namespace(), name, worker);
+                try (LogWatch watch = catalog.followLog(target.namespace(), worker, System.out)) {
+                    new java.util.concurrent.CountDownLatch(1).await();
+                }
+                return 0;
+            }
+            Map<String, String> logs = catalog.logs(target.namespace(), name, worker);
+            for (Map.Entry<String, String> log : logs.entrySet()) {
+                if (worker == null) {
+                    System.out.println("==> " + log.getKey() + " <==");
+                }
+                System.out.print(log.getValue());
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.daskkubernetes.cli;
+
+import io.daskkubernetes.cluster.KubeCluster;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code run -- COMMAND}: an ephemeral cluster for the life of one command, whose exit code passes through. */
+@Command(name = "run", description = "Start a cluster, run COMMAND with DASK_SCHEDULER_ADDRESS set, close the cluster.")
+final class RunCommand implements Callable<Integer> {
+
+    @ParentCommand
+    DaskKubernetesCommand root;
+
+    @Mixin
+    ClusterOptions options;
+
+    @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command to run (after --).")
+    List<String> command;
+
+    @Override
+    public Integer call() throws Exception {
+        Progress progress = Progress.onStandardError();
+        try (ShutdownSequence shutdown = new ShutdownSequence()) {
+            KubernetesTarget target = shutdown.add(root.target());
+            progress.step("Starting the scheduler" + (target.isLocal() ? " on the local runtime" : ""));
+            KubeCluster cluster = shutdown.add(options.start(target));
+            options.scaleAndWait(cluster, 1, progress);
+            progress.step("Running " + String.join(" ", command) + " against " + cluster.schedulerAddress());
+            return new ChildCommand(command).run(cluster.schedulerAddress(), cluster.dashboardLink());
+        }
+    }
+}

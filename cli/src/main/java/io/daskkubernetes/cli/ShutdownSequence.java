@@ -1,0 +1,57 @@
+package io.daskkubernetes.cli;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Closes what a long-running command opened, last opened first, once: on Ctrl-C (SIGINT),
+ * SIGTERM or a normal end. A cluster must go before the runtime it runs on.
+ */
+final class ShutdownSequence implements AutoCloseable {
+
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Thread hook = new Thread(this::closeAll, "dask-kubernetes-shutdown");
+    private boolean done;
+
+    ShutdownSequence() {
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    synchronized <T extends AutoCloseable> T add(T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    /** Blocks until a signal (or {@link #close}) has closed everything. */
+    void awaitSignal() throws InterruptedException {
+        closed.await();
+    }
+
+    private synchronized void closeAll() {
+        if (done) {
+            return;
+        }
+        done = true;
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                System.err.println("dask-kubernetes: while shutting down: " + ErrorReporter.describe(e));
+            }
+        }
+        closed.countDown();
+    }
+
+    @Override
+    public void close() {
+        closeAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or ran: it closed everything.
+        }
+    }
+}

@@ -1,0 +1,453 @@
+package io.daskkubernetes.cluster;
+
+import io.daskkubernetes.adapt.AdaptiveLoop;
+import io.daskkubernetes.adapt.AdaptiveOptions;
+import io.daskkubernetes.config.DaskConfig;
+import io.daskkubernetes.scheduler.SchedulerClient;
+import io.daskkubernetes.scheduler.SchedulerClients;
+import io.daskkubernetes.spec.AffinityMode;
+import io.daskkubernetes.spec.ClusterModel;
+import io.daskkubernetes.spec.ClusterSpec;
+import io.daskkubernetes.spec.DashboardLink;
+import io.daskkubernetes.spec.DeployMode;
+import io.daskkubernetes.spec.PodTemplates;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Dask cluster on Kubernetes: a scheduler and worker pods made from a pod template, the JVM
+ * twin of Python's classic {@code dask_kubernetes.KubeCluster}.
+ *
+ * <pre>{@code
+ * try (KubeCluster cluster = KubeCluster.fromYaml(Path.of("worker-spec.yml"))) {
+ *     cluster.scale(10);                 // or cluster.adapt(1, 100)
+ *     String address = cluster.schedulerAddress();   // give it to a Dask Client
+ * }
+ * }</pre>
+ *
+ * Closing it (or the JVM exiting) deletes every object and pod of the cluster.
+ */
+public final class KubeCluster implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KubeCluster.class);
+    private static final Duration POD_DELETION_WAIT = Duration.ofSeconds(60);
+
+    private final KubernetesClient client;
+    private final boolean ownsClient;
+    private final ClusterSpec spec;
+    private final ClusterModel model;
+    private final ClusterObjects objects;
+    private final SchedulerEndpoint endpoint;
+    private final LocalSchedulerProcess localScheduler;
+    private final SchedulerClient scheduler;
+    private final WorkerPool workers;
+    private final ExecutorService podCreators;
+    private final Thread shutdownHook;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private AdaptiveLoop adaptive;
+
+    private KubeCluster(Started started) {
+        this.client = started.client;
+        this.ownsClient = started.ownsClient;
+        this.spec = started.spec;
+        this.model = started.model;
+        this.objects = started.objects;
+        this.endpoint = started.endpoint;
+        this.localScheduler = started.localScheduler;
+        this.scheduler = started.scheduler;
+        this.podCreators = started.podCreators;
+        this.workers = new WorkerPool(client, model, () -> scheduler, spec.countMax(), podCreators);
+        this.shutdownHook = new Thread(this::closeQuietlyAtExit, "dask-cluster-cleanup-" + model.name());
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    public static KubeCluster fromYaml(Path workerSpec) {
+        return builder().workerTemplate(PodTemplates.fromYaml(workerSpec)).start();
+    }
+
+    public static KubeCluster fromMap(Map<String, Object> workerSpec) {
+        return builder().workerTemplate(PodTemplates.fromMap(workerSpec)).start();
+    }
+
+    public static KubeCluster fromPod(Pod workerSpec) {
+        return builder().workerTemplate(PodTemplates.fromPod(workerSpec)).start();
+    }
+
+    /** A cluster from configuration alone: {@code kubernetes.worker-template-path} or {@code kubernetes.worker-template}. */
+    public static KubeCluster start() {
+        return builder().start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // --- scaling ---
+
+    /** Grows or shrinks to exactly {@code n} workers; stops adaptive scaling, as upstream does. */
+    public void scale(int n) {
+        stopAdapting();
+        workers.scale(n);
+    }
+
+    /** Grows to {@code n} workers if there are fewer; never shrinks. */
+    public void scaleUp(int n) {
+        stopAdapting();
+        workers.scaleUp(n);
+    }
+
+    /** Retires and removes these workers, given by pod name, Dask worker name or Dask address. */
+    public void scaleDown(Collection<String> workerNames) {
+        workers.scaleDown(workerNames);
+    }
+
+    /** Lets the scheduler choose the number of workers, between {@code minimum} and {@code maximum}. */
+    public AdaptiveLoop adapt(int minimum, int maximum) {
+        return adapt(AdaptiveOptions.of(minimum, maximum));
+    }
+
+    public synchronized AdaptiveLoop adapt(AdaptiveOptions options) {
+        ensureOpen();
+        stopAdapting();
+        adaptive = AdaptiveLoop.start(options, workers, model.name());
+        return adaptive;
+    }
+
+    private synchronized void stopAdapting() {
+        if (adaptive != null) {
+            adaptive.close();
+            adaptive = null;
+        }
+    }
+
+    // --- what it is ---
+
+    public String name() {
+        return model.name();
+    }
+
+    public String namespace() {
+        return model.namespace();
+    }
+
+    /** The scheduler's address as reachable from this process, for a Dask {@code Client}. */
+    public String schedulerAddress() {
+        return endpoint.tcpAddress();
+    }
+
+    /** The scheduler's address inside the cluster, as workers use it. */
+    public String schedulerAddressInCluster() {
+        return model.schedulerAddressInCluster();
+    }
+
+    /** The dashboard, formatted from {@code distributed.dashboard.link}. */
+    public String dashboardLink() {
+        return DashboardLink.format(spec.dashboardLinkTemplate(), "http", endpoint.host(), endpoint.dashboardPort(),
+                System.getenv());
+    }
+
+    /** Every worker: its pod, phase and, once registered, its Dask address. */
+    public List<WorkerState> workers() {
+        return workers.states();
+    }
+
+    /** The scheduler's log first, then each worker pod's, by pod name. */
+    public Map<String, String> logs() {
+        Map<String, String> logs = new LinkedHashMap<>();
+        if (localScheduler != null) {
+            logs.put("scheduler", localScheduler.log());
+        } else {
+            logs.put(model.schedulerPod().getMetadata().getName(), podLog(model.schedulerPod().getMetadata().getName()));
+        }
+        for (WorkerState worker : workers.states()) {
+            logs.put(worker.podName(), podLog(worker.podName()));
+        }
+        return logs;
+    }
+
+    /** The client this cluster uses to talk to its scheduler. */
+    public SchedulerClient schedulerClient() {
+        return scheduler;
+    }
+
+    private String podLog(String podName) {
+        try {
+            return client.pods().inNamespace(model.namespace()).withName(podName).getLog();
+        } catch (RuntimeException e) {
+            return "(log unavailable: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public String toString() {
+        String count = closed.get() ? "closed" : String.valueOf(safeWorkerCount());
+        return "KubeCluster(" + name() + ", scheduler=" + schedulerAddress() + ", workers=" + count + ")";
+    }
+
+    private String safeWorkerCount() {
+        try {
+            return String.valueOf(workers.states().size());
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    // --- closing ---
+
+    /** Stops adapting, deletes every pod and object of the cluster, and waits for the pods to be gone. Idempotent. */
+    @Override
+    public synchronized void close() {
+        // synchronized: a second caller (the shutdown hook, another thread) returns only once the cluster is gone.
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // Called from the hook itself: nothing to remove.
+        }
+        log.info("Closing cluster {}", name());
+        stopAdapting();
+        scheduler.close();
+        closeEndpoint(endpoint);
+        objects.deleteAll(model, POD_DELETION_WAIT);
+        if (localScheduler != null) {
+            localScheduler.close();
+        }
+        podCreators.shutdownNow();
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    private void closeQuietlyAtExit() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            System.err.println("dask-kubernetes: could not close cluster " + name() + " at exit: " + e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("cluster " + name() + " is closed");
+        }
+    }
+
+    private static void closeEndpoint(SchedulerEndpoint endpoint) {
+        if (endpoint == null) {
+            return;
+        }
+        try {
+            endpoint.close();
+        } catch (IOException e) {
+            log.warn("Could not close the way to the scheduler ({}): {}", endpoint.how(), e.toString());
+        }
+    }
+
+    /** What a start produced; handed to the constructor once everything works. */
+    private static final class Started {
+        KubernetesClient client;
+        boolean ownsClient;
+        ClusterSpec spec;
+        ClusterModel model;
+        ClusterObjects objects;
+        SchedulerEndpoint endpoint;
+        LocalSchedulerProcess localScheduler;
+        SchedulerClient scheduler;
+        ExecutorService podCreators;
+    }
+
+    /** Options of a cluster; anything not set comes from Dask's configuration ({@code kubernetes.*}). */
+    public static final class Builder {
+        private DaskConfig config;
+        private final ClusterSpecOverrides overrides = new ClusterSpecOverrides();
+        private KubernetesClient client;
+        private String context;
+        private String schedulerProgram = "dask-scheduler";
+
+        private Builder() {
+        }
+
+        public Builder config(DaskConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        public Builder workerTemplate(Pod template) {
+            overrides.workerTemplate = template;
+            return this;
+        }
+
+        public Builder workerTemplate(Path yamlFile) {
+            return workerTemplate(PodTemplates.fromYaml(yamlFile));
+        }
+
+        public Builder schedulerTemplate(Pod template) {
+            overrides.schedulerTemplate = template;
+            return this;
+        }
+
+        /** The name template, e.g. {@code dask-{user}-{uuid}}. */
+        public Builder name(String nameTemplate) {
+            overrides.name = nameTemplate;
+            return this;
+        }
+
+        public Builder namespace(String namespace) {
+            overrides.namespace = namespace;
+            return this;
+        }
+
+        /** Workers to start with; {@code kubernetes.count.start} otherwise. */
+        public Builder workers(int workers) {
+            overrides.workers = workers;
+            return this;
+        }
+
+        public Builder env(Map<String, String> env) {
+            overrides.env = Map.copyOf(env);
+            return this;
+        }
+
+        public Builder deployMode(DeployMode mode) {
+            overrides.deployMode = mode;
+            return this;
+        }
+
+        public Builder serviceType(String type) {
+            overrides.serviceType = type;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration timeout) {
+            overrides.idleTimeout = timeout;
+            return this;
+        }
+
+        public Builder affinityMode(AffinityMode mode) {
+            overrides.affinityMode = mode;
+            return this;
+        }
+
+        /** The client to use; it stays open after the cluster closes. Without one, the kubeconfig or service account is used. */
+        public Builder kubernetesClient(KubernetesClient kubernetesClient) {
+            this.client = kubernetesClient;
+            return this;
+        }
+
+        /** A kubeconfig context other than the current one. */
+        public Builder context(String kubeContext) {
+            this.context = kubeContext;
+            return this;
+        }
+
+        /** The scheduler program for deploy mode local; {@code dask-scheduler} on the PATH by default. */
+        public Builder schedulerProgram(String program) {
+            this.schedulerProgram = program;
+            return this;
+        }
+
+        /** Validates everything, then creates the cluster and waits for its scheduler. */
+        public KubeCluster start() {
+            ClusterSpec spec = overrides.applyTo(ClusterSpec.builder(config != null ? config : DaskConfig.load())).build();
+            for (var finding : spec.findings()) {
+                log.warn("{}: {}", finding.fieldPath(), finding.message());
+            }
+            Started started = new Started();
+            started.spec = spec;
+            started.ownsClient = client == null;
+            started.client = client != null ? client : KubernetesAccess.connect(context);
+            KubeCluster cluster;
+            try {
+                cluster = new KubeCluster(launch(started));
+            } catch (RuntimeException e) {
+                if (started.ownsClient) {
+                    started.client.close();
+                }
+                throw e;
+            }
+            if (spec.countStart() > 0) {
+                try {
+                    cluster.workers.scale(spec.countStart());
+                } catch (RuntimeException e) {
+                    cluster.close();
+                    throw e;
+                }
+            }
+            return cluster;
+        }
+
+        private Started launch(Started s) {
+            String namespace = KubernetesAccess.namespace(s.spec.namespace().orElse(null), s.client);
+            Duration wait = s.spec.schedulerServiceWaitTimeout();
+            s.objects = new ClusterObjects(s.client, namespace);
+            s.podCreators = Executors.newFixedThreadPool(8, runnable -> {
+                Thread thread = new Thread(runnable, "dask-pod-create");
+                thread.setDaemon(true);
+                return thread;
+            });
+            try {
+                if (s.spec.deployMode() == DeployMode.LOCAL) {
+                    s.localScheduler = LocalSchedulerProcess.start(schedulerProgram,
+                            URI.create(s.client.getConfiguration().getMasterUrl()), wait);
+                    s.model = ClusterModel.withExternalScheduler(s.spec, namespace, s.localScheduler.addressForWorkers());
+                    ConfigMap owner = s.objects.createOwner(s.model.owner());
+                    s.model = s.model.ownedBy(owner);
+                    s.endpoint = s.localScheduler.endpoint();
+                } else {
+                    s.model = ClusterModel.of(s.spec, namespace);
+                    ConfigMap owner = s.objects.createOwner(s.model.owner());
+                    s.model = s.model.ownedBy(owner);
+                    log.info("Creating scheduler for cluster {} in namespace {}", s.model.name(), namespace);
+                    s.objects.create(s.model.schedulerPod());
+                    s.objects.create(s.model.schedulerService());
+                    s.model.podDisruptionBudget().ifPresent(s.objects::create);
+                    new SchedulerReadiness(s.client).await(namespace, s.model.schedulerPod().getMetadata().getName(), wait);
+                    s.endpoint = new SchedulerEndpoints(s.client).reach(namespace, s.model.schedulerService()
+                            .getMetadata().getName(), wait);
+                }
+                s.scheduler = SchedulerClients.connect(s.endpoint.tcpAddress(), URI.create(s.endpoint.dashboardBase()), wait);
+                log.info("Cluster {} is up: scheduler at {}", s.model.name(), s.endpoint.tcpAddress());
+                return s;
+            } catch (RuntimeException e) {
+                cleanUpFailedStart(s, e);
+                throw e;
+            }
+        }
+
+        private static void cleanUpFailedStart(Started s, RuntimeException cause) {
+            log.debug("Start failed; removing what was created", cause);
+            try {
+                if (s.scheduler != null) {
+                    s.scheduler.close();
+                }
+                closeEndpoint(s.endpoint);
+                if (s.model != null) {
+                    s.objects.deleteAll(s.model, POD_DELETION_WAIT);
+                }
+            } catch (RuntimeException cleanupFailure) {
+                cause.addSuppressed(cleanupFailure);
+            } finally {
+                if (s.localScheduler != null) {
+                    s.localScheduler.close();
+                }
+                s.podCreators.shutdownNow();
+            }
+        }
+    }
+}

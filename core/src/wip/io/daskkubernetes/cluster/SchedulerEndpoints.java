@@ -1,0 +1,127 @@
+package io.daskkubernetes.cluster;
+
+import io.daskkubernetes.spec.SchedulerPorts;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.LocalPortForward;
+import io.fabric8.kubernetes.client.dsl.ServiceResource;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds how this process reaches a cluster's scheduler Service, in classic KubeCluster's order:
+ * in-cluster DNS when running in a pod; a LoadBalancer's ingress; a NodePort on a node; the
+ * Service's cluster IP when it is routable from here; else a port-forward through the API server.
+ */
+final class SchedulerEndpoints {
+
+    private static final Logger log = LoggerFactory.getLogger(SchedulerEndpoints.class);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+
+    private final KubernetesClient client;
+
+    SchedulerEndpoints(KubernetesClient client) {
+        this.client = client;
+    }
+
+    SchedulerEndpoint reach(String namespace, String serviceName, Duration waitForLoadBalancer) {
+        ServiceResource<Service> resource = client.services().inNamespace(namespace).withName(serviceName);
+        Service service = resource.get();
+        if (service == null) {
+            throw new ClusterException("scheduler Service " + namespace + "/" + serviceName + " does not exist");
+        }
+        SchedulerEndpoint endpoint = chooseEndpoint(resource, service, namespace, waitForLoadBalancer);
+        log.info("Scheduler {}/{} reached at {} ({})", namespace, serviceName, endpoint.tcpAddress(), endpoint.how());
+        return endpoint;
+    }
+
+    private SchedulerEndpoint chooseEndpoint(
+            ServiceResource<Service> resource, Service service, String namespace, Duration waitForLoadBalancer) {
+        if (KubernetesAccess.runningInCluster()) {
+            String dns = service.getMetadata().getName() + "." + namespace;
+            return SchedulerEndpoint.direct(dns, SchedulerPorts.COMM, SchedulerPorts.DASHBOARD, "in-cluster DNS");
+        }
+        String type = service.getSpec().getType();
+        if ("LoadBalancer".equals(type)) {
+            return loadBalancer(resource, waitForLoadBalancer);
+        }
+        if ("NodePort".equals(type)) {
+            Optional<SchedulerEndpoint> nodePort = nodePort(service);
+            if (nodePort.isPresent()) {
+                return nodePort.get();
+            }
+        }
+        String clusterIp = service.getSpec().getClusterIP();
+        if (clusterIp != null && !clusterIp.isBlank() && !"None".equals(clusterIp)
+                && reachable(clusterIp, SchedulerPorts.COMM)) {
+            return SchedulerEndpoint.direct(clusterIp, SchedulerPorts.COMM, SchedulerPorts.DASHBOARD, "cluster IP");
+        }
+        return portForward(resource);
+    }
+
+    private SchedulerEndpoint loadBalancer(ServiceResource<Service> resource, Duration wait) {
+        Service ready = resource.waitUntilCondition(
+                s -> s != null && s.getStatus() != null && s.getStatus().getLoadBalancer() != null
+                        && !s.getStatus().getLoadBalancer().getIngress().isEmpty(),
+                wait.toMillis(), TimeUnit.MILLISECONDS);
+        LoadBalancerIngress ingress = ready.getStatus().getLoadBalancer().getIngress().get(0);
+        String host = ingress.getIp() != null ? ingress.getIp() : ingress.getHostname();
+        return SchedulerEndpoint.direct(host, SchedulerPorts.COMM, SchedulerPorts.DASHBOARD, "LoadBalancer ingress");
+    }
+
+    private Optional<SchedulerEndpoint> nodePort(Service service) {
+        Integer comm = nodePortOf(service, SchedulerPorts.COMM);
+        Integer dashboard = nodePortOf(service, SchedulerPorts.DASHBOARD);
+        if (comm == null || dashboard == null) {
+            return Optional.empty();
+        }
+        for (Node node : client.nodes().list().getItems()) {
+            List<NodeAddress> addresses = node.getStatus() == null ? List.of() : node.getStatus().getAddresses();
+            for (String wanted : List.of("ExternalIP", "InternalIP")) {
+                for (NodeAddress address : addresses) {
+                    if (wanted.equals(address.getType())) {
+                        return Optional.of(SchedulerEndpoint.direct(address.getAddress(), comm, dashboard, "NodePort"));
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Integer nodePortOf(Service service, int port) {
+        for (ServicePort servicePort : service.getSpec().getPorts()) {
+            if (servicePort.getPort() == port) {
+                return servicePort.getNodePort();
+            }
+        }
+        return null;
+    }
+
+    private SchedulerEndpoint portForward(ServiceResource<Service> resource) {
+        LocalPortForward comm = resource.portForward(SchedulerPorts.COMM);
+        LocalPortForward dashboard = resource.portForward(SchedulerPorts.DASHBOARD);
+        return new SchedulerEndpoint("127.0.0.1", comm.getLocalPort(), dashboard.getLocalPort(), "port-forward",
+                List.of(comm, dashboard));
+    }
+
+    static boolean reachable(String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), (int) PROBE_TIMEOUT.toMillis());
+            return true;
+        } catch (IOException e) {
+            log.debug("{}:{} is not reachable from here: {}", host, port, e.toString());
+            return false;
+        }
+    }
+}
