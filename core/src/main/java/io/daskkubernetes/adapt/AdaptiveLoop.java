@@ -20,7 +20,8 @@ public final class AdaptiveLoop implements AutoCloseable {
     private final AdaptiveCluster cluster;
     private final AdaptivePolicy policy;
     private final ScheduledExecutorService timer;
-    private final List<AdaptiveDecision> scaleDecisions = new ArrayList<>();
+    private final List<AdaptiveRound> rounds = new ArrayList<>();
+    private long roundNumber;
     private int failedRoundsInARow;
 
     private AdaptiveLoop(AdaptiveOptions options, AdaptiveCluster cluster, String threadName) {
@@ -46,16 +47,28 @@ public final class AdaptiveLoop implements AutoCloseable {
         return options;
     }
 
-    /** Every scale-up and scale-down this loop has made, in order; holds are not recorded. */
+    /** Every scale-up and scale-down this loop has made, in order. */
     public synchronized List<AdaptiveDecision> scaleDecisions() {
-        return List.copyOf(scaleDecisions);
+        return rounds.stream().filter(AdaptiveRound::scaled).map(AdaptiveRound::decision).toList();
     }
 
+    /** The rounds that reached a decision (the most recent {@value #ROUNDS_KEPT}), in order. */
+    public synchronized List<AdaptiveRound> rounds() {
+        return List.copyOf(rounds);
+    }
+
+    static final int ROUNDS_KEPT = 10_000;
+
     void round() {
+        long number;
+        synchronized (this) {
+            number = ++roundNumber;
+        }
         try {
             int planned = cluster.plannedWorkers();
             int target = cluster.schedulerTarget(options.targetDuration());
             AdaptiveDecision decision = policy.decide(target, planned, cluster::workersToRemove);
+            record(new AdaptiveRound(number, target, planned, decision));
             apply(decision, target, planned);
             failedRoundsInARow = 0;
         } catch (RuntimeException e) {
@@ -73,18 +86,19 @@ public final class AdaptiveLoop implements AutoCloseable {
     private void apply(AdaptiveDecision decision, int schedulerTarget, int planned) {
         if (decision instanceof AdaptiveDecision.ScaleUp up) {
             log.info("Adaptive: scheduler wants {}, scaling up from {} to {}", schedulerTarget, planned, up.workers());
-            record(decision);
             cluster.scaleUpTo(up.workers());
         } else if (decision instanceof AdaptiveDecision.ScaleDown down) {
             log.info("Adaptive: scheduler wants {}, removing {} of {}: {}",
                     schedulerTarget, down.workers().size(), planned, down.workers());
-            record(decision);
             cluster.removeWorkers(down.workers());
         }
     }
 
-    private synchronized void record(AdaptiveDecision decision) {
-        scaleDecisions.add(decision);
+    private synchronized void record(AdaptiveRound round) {
+        if (rounds.size() == ROUNDS_KEPT) {
+            rounds.remove(0);
+        }
+        rounds.add(round);
     }
 
     @Override

@@ -66,6 +66,10 @@ class AdaptiveLoopTest {
             assertThat(cluster.removals).containsExactly(List.of("w-1", "w-2", "w-3"));
             assertThat(loop.scaleDecisions()).containsExactly(
                     new AdaptiveDecision.ScaleUp(4), new AdaptiveDecision.ScaleDown(List.of("w-1", "w-2", "w-3")));
+            // The down decision came exactly waitCount rounds after the scheduler first wanted fewer.
+            List<AdaptiveRound> wantingFewer = loop.rounds().stream().filter(r -> r.schedulerTarget() == 0).toList();
+            assertThat(wantingFewer.get(2).decision()).isInstanceOf(AdaptiveDecision.ScaleDown.class);
+            assertThat(wantingFewer.get(0).decision()).isInstanceOf(AdaptiveDecision.Hold.class);
         }
     }
 
