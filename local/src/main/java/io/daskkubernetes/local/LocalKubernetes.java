@@ -1,0 +1,210 @@
+package io.daskkubernetes.local;
+
+import io.daskkubernetes.local.api.ClusterIpAllocator;
+import io.daskkubernetes.local.api.EmbeddedApiServer;
+import io.daskkubernetes.local.kubelet.NodeRegistration;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A Kubernetes in this JVM that runs pods as local processes: an API server on a loopback port, a
+ * kubelet, pod networking, Service endpoints and proxies, and a garbage collector. For development, the
+ * demo and the tests; it knows nothing about Dask.
+ *
+ * <pre>{@code
+ * try (LocalKubernetes kubernetes = LocalKubernetes.start()) {
+ *   kubernetes.client().pods().resource(pod).create();
+ * }
+ * }</pre>
+ */
+public final class LocalKubernetes implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalKubernetes.class);
+  static final String DEFAULT_NAMESPACE = "default";
+
+  private final KubernetesClient client;
+  private final Path kubeconfig;
+  private final String apiServerUrl;
+  private final PodNetworkMode podNetwork;
+  private final Path stateDirectory;
+  /** What to stop on close, last started first. */
+  private final Deque<AutoCloseable> resources;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Thread shutdownHook;
+
+  private LocalKubernetes(KubernetesClient client, Path kubeconfig, String apiServerUrl, PodNetworkMode podNetwork,
+                          Path stateDirectory, Deque<AutoCloseable> resources) {
+    this.client = client;
+    this.kubeconfig = kubeconfig;
+    this.apiServerUrl = apiServerUrl;
+    this.podNetwork = podNetwork;
+    this.stateDirectory = stateDirectory;
+    this.resources = resources;
+    this.shutdownHook = new Thread(this::closeFromHook, "local-kubernetes-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** Starts with the defaults: pod network namespaces as root, the host network otherwise. */
+  public static LocalKubernetes start() {
+    return builder().start();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A fabric8 client for the embedded API server; its default namespace is "default". */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** A kubeconfig file for kubectl and child processes ({@code KUBECONFIG=...}). */
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public String apiServerUrl() {
+    return apiServerUrl;
+  }
+
+  /** The pod network in use: {@link PodNetworkMode#NAMESPACES} or {@link PodNetworkMode#HOST}, never AUTO. */
+  public PodNetworkMode podNetwork() {
+    return podNetwork;
+  }
+
+  /** Where the runtime keeps its files (kubeconfig, pod logs, working directories). */
+  public Path stateDirectory() {
+    return stateDirectory;
+  }
+
+  /** Stops every pod and removes every process, namespace, link and file the runtime made. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // The JVM is already shutting down: the hook is running us.
+    }
+    stopAll(resources);
+  }
+
+  private void closeFromHook() {
+    if (closed.compareAndSet(false, true)) {
+      stopAll(resources);
+    }
+  }
+
+  static void stopAll(Deque<AutoCloseable> resources) {
+    while (!resources.isEmpty()) {
+      AutoCloseable resource = resources.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("could not stop {}", resource, e);
+      }
+    }
+  }
+
+  /** Options of a local runtime. */
+  public static final class Builder {
+
+    private PodNetworkMode podNetwork = PodNetworkMode.AUTO;
+    private Path stateDirectory;
+
+    private Builder() {
+    }
+
+    public Builder podNetwork(PodNetworkMode mode) {
+      if (mode == null) {
+        throw new IllegalArgumentException("podNetwork must not be null; use PodNetworkMode.AUTO for the default");
+      }
+      this.podNetwork = mode;
+      return this;
+    }
+
+    /** A directory for the runtime's files; by default a new temporary directory, removed on close. */
+    public Builder stateDirectory(Path directory) {
+      this.stateDirectory = directory;
+      return this;
+    }
+
+    public LocalKubernetes start() {
+      PodNetworkMode mode = resolve(podNetwork);
+      Deque<AutoCloseable> resources = new ArrayDeque<>();
+      try {
+        Path state = prepareStateDirectory(resources);
+        ClusterIpAllocator clusterIps = ClusterIpAllocator.loopback();
+        EmbeddedApiServer apiServer = EmbeddedApiServer.start(clusterIps);
+        resources.push(apiServer);
+        Path kubeconfig = Kubeconfig.write(state.resolve("kubeconfig"), apiServer.url(), DEFAULT_NAMESPACE);
+        KubernetesClient client = newClient(apiServer.url());
+        resources.push(client);
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(DEFAULT_NAMESPACE)
+            .endMetadata().build()).create();
+        NodeRegistration.register(client, "127.0.0.1");
+        LOG.info("local Kubernetes API at {} ({} pod network), kubeconfig {}", apiServer.url(), mode, kubeconfig);
+        return new LocalKubernetes(client, kubeconfig, apiServer.url(), mode, state, resources);
+      } catch (RuntimeException e) {
+        stopAll(resources);
+        throw e;
+      }
+    }
+
+    private Path prepareStateDirectory(Deque<AutoCloseable> resources) {
+      try {
+        boolean created;
+        Path state;
+        if (stateDirectory == null) {
+          state = Files.createTempDirectory("dask-local-");
+          created = true;
+        } else {
+          created = !Files.exists(stateDirectory);
+          state = Files.createDirectories(stateDirectory);
+        }
+        resources.push(new StateDirectory(state, created));
+        return state;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the state directory " + stateDirectory
+            + "; pass a writable directory to stateDirectory(...)", e);
+      }
+    }
+
+    private static PodNetworkMode resolve(PodNetworkMode requested) {
+      boolean root = RootCheck.isRoot();
+      if (requested == PodNetworkMode.AUTO) {
+        return root ? PodNetworkMode.NAMESPACES : PodNetworkMode.HOST;
+      }
+      if (requested == PodNetworkMode.NAMESPACES && !root) {
+        throw new IllegalStateException("podNetwork(NAMESPACES) needs root (network namespaces, veth links and a "
+            + "bridge); run as root or use PodNetworkMode.HOST");
+      }
+      return requested;
+    }
+
+    private static KubernetesClient newClient(String url) {
+      // Config.empty(): nothing from ~/.kube/config or KUBERNETES_* variables may leak into this client.
+      Config config = new ConfigBuilder(Config.empty())
+          .withMasterUrl(url)
+          .withNamespace(DEFAULT_NAMESPACE)
+          .withRequestTimeout(30_000)
+          .build();
+      return new KubernetesClientBuilder().withConfig(config).build();
+    }
+  }
+}

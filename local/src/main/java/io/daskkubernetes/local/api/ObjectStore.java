@@ -1,0 +1,188 @@
+package io.daskkubernetes.local.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.crud.Attribute;
+import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The object storage of the API server: fabric8's CRUD mock dispatcher (etcd plus the generic REST
+ * handlers), behind one lock so that our own read-modify-write steps (allocate a cluster IP, then create)
+ * are atomic and so that the whole store can be scanned safely.
+ */
+public final class ObjectStore {
+
+  private static final String MERGE_PATCH = "application/merge-patch+json";
+
+  private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of());
+  private final ReentrantLock lock = new ReentrantLock();
+
+  /** Answers a client's request with the generic REST semantics of the mock. */
+  public MockResponse handle(RecordedRequest request) {
+    MockResponse response = atomically(() -> crud.dispatch(request));
+    WebSocketListener watch = response.getWebSocketListener();
+    return watch == null ? response : response.withWebSocketUpgrade(new LockedWatchListener(watch));
+  }
+
+  /**
+   * A new watch first sends the objects it matches, reading the store; that read must not overlap a
+   * write, so it takes the store's lock like every other access.
+   */
+  final class LockedWatchListener extends WebSocketListener {
+
+    private final WebSocketListener watch;
+
+    LockedWatchListener(WebSocketListener watch) {
+      this.watch = watch;
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket, Response response) {
+      atomically(() -> {
+        watch.onOpen(webSocket, response);
+        return null;
+      });
+    }
+
+    @Override
+    public void onMessage(WebSocket webSocket, String text) {
+      watch.onMessage(webSocket, text);
+    }
+
+    @Override
+    public void onClosing(WebSocket webSocket, int code, String reason) {
+      watch.onClosing(webSocket, code, reason);
+    }
+
+    @Override
+    public void onClosed(WebSocket webSocket, int code, String reason) {
+      watch.onClosed(webSocket, code, reason);
+    }
+
+    @Override
+    public void onFailure(WebSocket webSocket, Throwable error, Response response) {
+      watch.onFailure(webSocket, error, response);
+    }
+  }
+
+  /** Runs several store operations with no other request in between. */
+  public <T> T atomically(Supplier<T> operation) {
+    lock.lock();
+    try {
+      return operation.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public Optional<String> getJson(String objectPath) {
+    MockResponse response = handle(request(HttpMethod.GET, objectPath, null, null));
+    if (response.code() != 200 || response.getBody() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(response.getBody().readUtf8());
+  }
+
+  public <T> Optional<T> get(String objectPath, Class<T> type) {
+    return getJson(objectPath).map(json -> Serialization.unmarshal(json, type));
+  }
+
+  /** Lists a collection path (labelSelector and fieldSelector in the query are honoured as the mock does). */
+  public <T> List<T> list(String collectionPath, Class<T> type) {
+    MockResponse response = handle(request(HttpMethod.GET, collectionPath, null, null));
+    List<T> items = new ArrayList<>();
+    if (response.code() != 200 || response.getBody() == null) {
+      return items;
+    }
+    JsonNode list = Serialization.unmarshal(response.getBody().readUtf8(), JsonNode.class);
+    list.path("items").forEach(item -> items.add(Serialization.jsonMapper().convertValue(item, type)));
+    return items;
+  }
+
+  public MockResponse create(String collectionPath, String json) {
+    return handle(request(HttpMethod.POST, collectionPath, "application/json", json));
+  }
+
+  public MockResponse mergePatch(String objectPath, String patchJson) {
+    return handle(request(HttpMethod.PATCH, objectPath, MERGE_PATCH, patchJson));
+  }
+
+  /**
+   * Stores a new version of an existing object without the mock's update handlers, which delete any object
+   * that has a deletionTimestamp and no finalizers: a terminating pod must stay until its kubelet is done.
+   * Watchers get MODIFIED as usual.
+   *
+   * @return the stored JSON (with a new resourceVersion), or empty when the object is gone
+   */
+  public Optional<String> replaceInPlace(String objectPath, JsonNode object) {
+    return atomically(() -> {
+      AttributeSet pathAttributes = crud.getAttributeExtractor().fromPath(objectPath);
+      Map.Entry<AttributeSet, String> existing = crud.findResource(pathAttributes);
+      if (existing == null) {
+        return Optional.empty();
+      }
+      ((com.fasterxml.jackson.databind.node.ObjectNode) object.get("metadata"))
+          .put("resourceVersion", String.valueOf(crud.requestResourceVersion()));
+      String json = Serialization.asJson(object);
+      GenericKubernetesResource resource = Serialization.unmarshal(json, GenericKubernetesResource.class);
+      crud.processEvent(objectPath, pathAttributes, existing.getKey(), resource, json);
+      return Optional.of(json);
+    });
+  }
+
+  public MockResponse delete(String path) {
+    return handle(request(HttpMethod.DELETE, path, null, null));
+  }
+
+  /** An object as stored, with the plural resource name its path used (needed to address it again). */
+  public record StoredObject(String plural, GenericKubernetesResource object) {
+
+    public String path() {
+      return ApiPath.objectPath(object.getApiVersion(), plural, object.getMetadata().getNamespace(),
+          object.getMetadata().getName());
+    }
+  }
+
+  /** Every stored object; used by the garbage collector, which must see all kinds, custom ones too. */
+  public List<StoredObject> all() {
+    return atomically(() -> {
+      List<StoredObject> objects = new ArrayList<>();
+      for (Map.Entry<AttributeSet, String> entry : crud.getMap().entrySet()) {
+        Attribute plural = entry.getKey().getAttribute("plural");
+        if (plural == null || plural.getValues().isEmpty()) {
+          continue;
+        }
+        GenericKubernetesResource object = Serialization.unmarshal(entry.getValue(), GenericKubernetesResource.class);
+        objects.add(new StoredObject(plural.getValues().get(0).toString(), object));
+      }
+      return objects;
+    });
+  }
+
+  static RecordedRequest request(HttpMethod method, String path, String contentType, String body) {
+    Headers.Builder headers = Headers.builder();
+    if (contentType != null) {
+      headers.add("Content-Type", contentType);
+    }
+    byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+    return new RecordedRequest("HTTP/1.1", method, path, headers.build(), new Buffer(bytes));
+  }
+}
