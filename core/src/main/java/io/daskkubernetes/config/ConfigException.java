@@ -9,6 +9,8 @@ public class ConfigException extends IllegalArgumentException {
 
     private final String source;
     private final String key;
+    private final String problem;
+    private final String fix;
 
     public ConfigException(String source, String key, String problem, String fix) {
         this(source, key, problem, fix, null);
@@ -18,6 +20,8 @@ public class ConfigException extends IllegalArgumentException {
         super(source + ": " + key + ": " + problem + "; " + fix, cause);
         this.source = source;
         this.key = key;
+        this.problem = problem;
+        this.fix = fix;
     }
 
     public String source() {
@@ -26,5 +30,13 @@ public class ConfigException extends IllegalArgumentException {
 
     public String key() {
         return key;
+    }
+
+    public String problem() {
+        return problem;
+    }
+
+    public String fix() {
+        return fix;
     }
 }
