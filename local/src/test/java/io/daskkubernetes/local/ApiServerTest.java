@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -149,6 +151,39 @@ class ApiServerTest {
 
     client.pods().withName("graceful").withGracePeriod(0).delete();
     assertThat(client.pods().withName("graceful").get()).isNull();
+  }
+
+  @Test
+  void mergePatchesReplaceListsAndRemoveNullKeys() {
+    Pod pod = pod("patched");
+    pod.getMetadata().setLabels(java.util.Map.of("a", "1"));
+    client.pods().resource(pod).create();
+    PatchContext merge = PatchContext.of(PatchType.JSON_MERGE);
+
+    client.pods().withName("patched").subresource("status").patch(merge,
+        "{\"status\":{\"conditions\":[{\"type\":\"A\",\"status\":\"True\"}]}}");
+    client.pods().withName("patched").subresource("status").patch(merge,
+        "{\"status\":{\"conditions\":[{\"type\":\"B\",\"status\":\"True\"}]}}");
+    client.pods().withName("patched").patch(merge, "{\"metadata\":{\"labels\":{\"a\":null,\"b\":\"2\"}}}");
+
+    Pod patched = client.pods().withName("patched").get();
+    assertThat(patched.getStatus().getConditions()).extracting("type").containsExactly("B");
+    assertThat(patched.getMetadata().getLabels()).containsExactly(java.util.Map.entry("b", "2"));
+  }
+
+  @Test
+  void aTerminatingPodSurvivesStatusWritesUntilGracePeriodZero() {
+    client.pods().resource(pod("terminating")).create();
+    client.pods().withName("terminating").withGracePeriod(30).delete();
+
+    client.pods().withName("terminating").subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"status\":{\"phase\":\"Running\"}}");
+
+    Pod terminating = client.pods().withName("terminating").get();
+    assertThat(terminating.getStatus().getPhase()).isEqualTo("Running");
+    assertThat(terminating.getMetadata().getDeletionTimestamp()).isNotNull();
+    client.pods().withName("terminating").withGracePeriod(0).delete();
+    assertThat(client.pods().withName("terminating").get()).isNull();
   }
 
   @Test

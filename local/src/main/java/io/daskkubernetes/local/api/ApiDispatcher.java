@@ -5,14 +5,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.JsonDiff;
+import io.fabric8.zjsonpatch.JsonPatch;
+import io.fabric8.zjsonpatch.JsonPatchException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The request pipeline of the API server: discovery, pod logs, graceful pod deletion and the admission
@@ -21,6 +26,7 @@ import java.util.List;
 public final class ApiDispatcher extends Dispatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiDispatcher.class);
+  private static final String JSON_PATCH = "application/json-patch+json";
 
   private final ObjectStore store;
   private final Discovery discovery;
@@ -29,6 +35,7 @@ public final class ApiDispatcher extends Dispatcher {
   private final PodAdmission podAdmission = new PodAdmission();
   private final ServiceAdmission serviceAdmission;
   private final GeneratedNames generatedNames = new GeneratedNames();
+  private final TerminatingPodWrites terminatingPods;
 
   public ApiDispatcher(ObjectStore store, Discovery discovery, PodLogEndpoint podLogs, PodDeletion podDeletion,
                        ServiceAdmission serviceAdmission) {
@@ -37,6 +44,7 @@ public final class ApiDispatcher extends Dispatcher {
     this.podLogs = podLogs;
     this.podDeletion = podDeletion;
     this.serviceAdmission = serviceAdmission;
+    this.terminatingPods = new TerminatingPodWrites(store);
   }
 
   @Override
@@ -71,8 +79,11 @@ public final class ApiDispatcher extends Dispatcher {
     if (method.equals("PUT") && path.isCoreResource("services") && path.name() != null && path.subresource() == null) {
       return replaceService(path, request);
     }
-    if (method.equals("PATCH") && isStrategicMergePatch(request)) {
-      return store.handle(asMergePatch(request));
+    if (method.equals("PUT") && path.isCoreResource("pods") && path.name() != null) {
+      return replacePod(path, request);
+    }
+    if (method.equals("PATCH") && path.isResource() && path.name() != null) {
+      return patch(path, request);
     }
     return store.handle(request);
   }
@@ -113,20 +124,63 @@ public final class ApiDispatcher extends Dispatcher {
   }
 
   /**
-   * kubectl sends strategic merge patches, which the mock refuses (415). For the fields people patch
-   * (labels, annotations, scalars, whole lists) a JSON merge patch does the same; list merging by key and
-   * the {@code $patch} directives are not supported.
+   * PATCH, done right where the mock is wrong: a JSON merge patch replaces arrays and removes null keys
+   * (RFC 7386), so we compute the result ourselves and hand the mock the equivalent JSON patch. kubectl's
+   * strategic merge patches (415 in the mock) are treated as merge patches: right for labels, annotations,
+   * scalars and whole lists; list merging by key and the {@code $patch} directives are not supported.
    */
-  private static boolean isStrategicMergePatch(RecordedRequest request) {
-    String contentType = request.getHeader("Content-Type");
-    return contentType != null && contentType.startsWith("application/strategic-merge-patch+json");
+  private MockResponse patch(ApiPath path, RecordedRequest request) {
+    String contentType = Optional.ofNullable(request.getHeader("Content-Type")).orElse(JSON_PATCH);
+    boolean merge = contentType.startsWith("application/merge-patch+json")
+        || contentType.startsWith("application/strategic-merge-patch+json");
+    if (!merge && !contentType.startsWith(JSON_PATCH)) {
+      return ApiResponses.status(415, "UnsupportedMediaType", "the local runtime does not support " + contentType
+          + " (server-side apply); use a JSON merge patch, a JSON patch or an update instead");
+    }
+    JsonNode patchBody = Serialization.unmarshal(body(request), JsonNode.class);
+    return store.atomically(() -> {
+      Optional<String> current = store.getJson(path.objectPath());
+      if (current.isEmpty()) {
+        return ApiResponses.notFound(path.resource(), path.name());
+      }
+      JsonNode stored = Serialization.unmarshal(current.get(), JsonNode.class);
+      JsonNode patched;
+      try {
+        patched = merge ? JsonMergePatch.apply(stored, withoutDirectives(patchBody))
+            : JsonPatch.apply(patchBody, stored);
+      } catch (JsonPatchException e) {
+        return ApiResponses.status(422, "Invalid", "the JSON patch does not apply: " + e.getMessage());
+      }
+      if (path.isCoreResource("pods") && TerminatingPodWrites.isTerminating(stored)) {
+        return terminatingPods.store(path, stored, patched);
+      }
+      if (!merge) {
+        return store.handle(request);
+      }
+      JsonNode equivalent = JsonDiff.asJson(stored, patched);
+      return store.handle(ObjectStore.request(HttpMethod.PATCH, request.getPath(), JSON_PATCH,
+          Serialization.asJson(equivalent)));
+    });
   }
 
-  private static RecordedRequest asMergePatch(RecordedRequest request) {
-    JsonNode patch = Serialization.unmarshal(body(request), JsonNode.class);
-    removeDirectives(patch);
-    return ObjectStore.request(request.method(), request.getPath(), "application/merge-patch+json",
-        Serialization.asJson(patch));
+  private MockResponse replacePod(ApiPath path, RecordedRequest request) {
+    JsonNode replacement = Serialization.unmarshal(body(request), JsonNode.class);
+    return store.atomically(() -> {
+      Optional<String> current = store.getJson(path.objectPath());
+      if (current.isPresent()) {
+        JsonNode stored = Serialization.unmarshal(current.get(), JsonNode.class);
+        if (TerminatingPodWrites.isTerminating(stored)) {
+          return terminatingPods.store(path, stored, replacement);
+        }
+      }
+      return store.handle(request);
+    });
+  }
+
+  private static JsonNode withoutDirectives(JsonNode node) {
+    JsonNode copy = node.deepCopy();
+    removeDirectives(copy);
+    return copy;
   }
 
   private static void removeDirectives(JsonNode node) {
