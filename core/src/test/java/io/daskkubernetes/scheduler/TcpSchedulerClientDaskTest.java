@@ -94,6 +94,9 @@ class TcpSchedulerClientDaskTest {
         DaskProcesses.PythonScript python = dask.startPython("persist-tcp", DaskClientScripts.PERSIST_ON_ONE_WORKER,
                 scheduler.address(), w3Address);
         assertThat(python.nextLine(LONG)).isEqualTo("stored 100 " + w3Address);
+        // Task counts come with the worker's heartbeat, so they may lag the scatter a little.
+        await("w3 reports its 100 results").atMost(LONG).until(() -> client.workers().stream()
+                .filter(w -> w.address().equals(w3Address)).mapToInt(DaskWorker::tasksStored).sum() == 100);
 
         // The scheduler keeps the worker holding data and offers an idle one.
         List<String> toClose = client.workersToClose(1);

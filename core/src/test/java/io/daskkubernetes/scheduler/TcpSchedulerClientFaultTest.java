@@ -2,6 +2,7 @@ package io.daskkubernetes.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -67,6 +68,8 @@ class TcpSchedulerClientFaultTest {
         retire.put("reply", true);
         retire.put("workers", List.of("tcp://127.0.0.1:4001"));
         retire.put("close_workers", true);
+        // The goodbye is read by the server's thread after close() returns.
+        await("server read the goodbye").atMost(Duration.ofSeconds(5)).until(() -> server.received().size() == 5);
         assertThat(server.received()).containsExactly(
                 ourHandshake,
                 Map.of("op", "adaptive_target", "reply", true),
