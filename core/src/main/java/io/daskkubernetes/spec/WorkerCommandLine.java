@@ -18,15 +18,20 @@ final class WorkerCommandLine {
             "--dashboard", "--no-dashboard", "--nanny", "--no-nanny", "--bokeh", "--no-bokeh",
             "--reconnect", "--no-reconnect", "--lifetime-restart", "--no-lifetime-restart", "--version", "--help");
 
+    /** the words up to and including dask-worker */
     private final List<String> prefix;
+    /** 1 for dask-worker, 2 for dask worker */
+    private final int tokenLength;
     private final List<String> options;
     private final boolean inCommand;
     private final boolean argsWereEmpty;
     /** "command" or "args", for field paths in messages */
     private final String field;
 
-    private WorkerCommandLine(List<String> prefix, List<String> options, boolean inCommand, boolean argsWereEmpty) {
+    private WorkerCommandLine(List<String> prefix, int tokenLength, List<String> options, boolean inCommand,
+                              boolean argsWereEmpty) {
         this.prefix = prefix;
+        this.tokenLength = tokenLength;
         this.options = options;
         this.inCommand = inCommand;
         this.argsWereEmpty = argsWereEmpty;
@@ -44,7 +49,7 @@ final class WorkerCommandLine {
             if (end > 0) {
                 boolean inCommand = i < command.size();
                 List<String> prefix = new ArrayList<>(all.subList(inCommand ? 0 : command.size(), end));
-                return Optional.of(new WorkerCommandLine(prefix, new ArrayList<>(all.subList(end, all.size())),
+                return Optional.of(new WorkerCommandLine(prefix, end - i, new ArrayList<>(all.subList(end, all.size())),
                         inCommand, args.isEmpty()));
             }
         }
@@ -162,6 +167,21 @@ final class WorkerCommandLine {
         } else {
             container.setCommand(words);
             container.setArgs(new ArrayList<>(options));
+        }
+    }
+
+    /**
+     * Runs {@code schedulerWords} (such as dask-scheduler and its options) in place of the whole
+     * dask-worker invocation, keeping any launcher words before it.
+     */
+    void writeReplacementTo(Container container, List<String> schedulerWords) {
+        List<String> launcher = new ArrayList<>(prefix.subList(0, prefix.size() - tokenLength));
+        if (inCommand) {
+            container.setCommand(launcher.isEmpty() ? null : launcher);
+            container.setArgs(new ArrayList<>(schedulerWords));
+        } else {
+            launcher.addAll(schedulerWords);
+            container.setArgs(launcher);
         }
     }
 
