@@ -124,12 +124,17 @@ final class FakeDaskServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         serverSocket.close();
         for (Socket socket : sockets) {
             socket.close();
         }
-        thread.join(5_000);
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the fake Dask server", e);
+        }
         if (thread.isAlive()) {
             throw new IllegalStateException("fake Dask server thread did not stop");
         }

@@ -139,6 +139,24 @@ class TcpSchedulerClientFaultTest {
     }
 
     @Test
+    void aSchedulerDribblingItsReplyStillTimesOutAtTheDeadline() throws Exception {
+        clientOf((connection, index) -> {
+            connection.handshake();
+            connection.receive();
+            byte[] reply = DaskFrames.encode(List.of(MsgpackValues.pack(List.of("tcp://127.0.0.1:4001"))));
+            // One byte every 100 ms: each read finishes well within a per-read timeout, the message never does.
+            for (byte b : reply) {
+                connection.sendRaw(new byte[] {b});
+                Thread.sleep(100);
+            }
+        });
+
+        assertThatThrownBy(() -> client.workersToClose(1))
+                .isInstanceOf(SchedulerConnectionException.class)
+                .hasMessageContaining("timed out after 500 ms waiting for the reply to 'workers_to_close'");
+    }
+
+    @Test
     void aSchedulerThatNeverAnswersTimesOut() throws Exception {
         clientOf((connection, index) -> {
             connection.handshake();
