@@ -97,6 +97,9 @@ final class PythonLiteral {
     /** A list, tuple or dict; a value Python could not read stays the original string, as in Dask. */
     private static Object container(String value, String original) {
         String flow = translateKeywords(value);
+        if (flow == null) {
+            return original;
+        }
         try {
             return YAML.readValue(flow, Object.class);
         } catch (JsonProcessingException notALiteral) {
@@ -104,7 +107,10 @@ final class PythonLiteral {
         }
     }
 
-    /** None/True/False outside quotes become null/true/false, and tuple brackets become list ones. */
+    /**
+     * None/True/False outside quotes become null/true/false, and tuple brackets become list ones.
+     * Null when an unquoted word is left, which Python would not read as a literal ({uuid}).
+     */
     private static String translateKeywords(String value) {
         StringBuilder out = new StringBuilder();
         char quote = 0;
@@ -130,12 +136,14 @@ final class PythonLiteral {
                     end++;
                 }
                 String word = value.substring(i, end);
-                out.append(switch (word) {
-                    case "None" -> "null";
-                    case "True" -> "true";
-                    case "False" -> "false";
-                    default -> word;
-                });
+                switch (word) {
+                    case "None" -> out.append("null");
+                    case "True" -> out.append("true");
+                    case "False" -> out.append("false");
+                    default -> {
+                        return null;
+                    }
+                }
                 i = end - 1;
             } else {
                 out.append(c);

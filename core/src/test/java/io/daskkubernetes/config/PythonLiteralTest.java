@@ -37,7 +37,10 @@ class PythonLiteralTest {
                 Arguments.of("[\"distributed.http.health\",\"distributed.http.scheduler.api\"]",
                         List.of("distributed.http.health", "distributed.http.scheduler.api")),
                 // Python cannot read it, so Dask keeps the string
-                Arguments.of("[unclosed", "[unclosed"));
+                Arguments.of("[unclosed", "[unclosed"),
+                // a name template is not a Python set: unquoted words are not literals
+                Arguments.of("{uuid}", "{uuid}"),
+                Arguments.of("[a, b]", "[a, b]"));
     }
 
     @ParameterizedTest(name = "{0}")
