@@ -2,7 +2,11 @@ package io.daskkubernetes.local;
 
 import io.daskkubernetes.local.api.ClusterIpAllocator;
 import io.daskkubernetes.local.api.EmbeddedApiServer;
+import io.daskkubernetes.local.kubelet.Kubelet;
 import io.daskkubernetes.local.kubelet.NodeRegistration;
+import io.daskkubernetes.local.network.HostNetwork;
+import io.daskkubernetes.local.network.PodNetwork;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -40,13 +44,16 @@ public final class LocalKubernetes implements AutoCloseable {
   private final String apiServerUrl;
   private final PodNetworkMode podNetwork;
   private final Path stateDirectory;
+  private final String runtimeId;
+  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
   /** What to stop on close, last started first. */
   private final Deque<AutoCloseable> resources;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread shutdownHook;
 
   private LocalKubernetes(KubernetesClient client, Path kubeconfig, String apiServerUrl, PodNetworkMode podNetwork,
-                          Path stateDirectory, Deque<AutoCloseable> resources) {
+                          Path stateDirectory, String runtimeId, Deque<AutoCloseable> resources) {
+    this.runtimeId = runtimeId;
     this.client = client;
     this.kubeconfig = kubeconfig;
     this.apiServerUrl = apiServerUrl;
@@ -88,6 +95,14 @@ public final class LocalKubernetes implements AutoCloseable {
   /** Where the runtime keeps its files (kubeconfig, pod logs, working directories). */
   public Path stateDirectory() {
     return stateDirectory;
+  }
+
+  /**
+   * This runtime's identity: every container process carries it in {@value ContainerBaseEnvironment#RUNTIME_VARIABLE},
+   * and with pod network namespaces it prefixes their names.
+   */
+  public String runtimeId() {
+    return runtimeId;
   }
 
   /** Stops every pod and removes every process, namespace, link and file the runtime made. Idempotent. */
@@ -147,6 +162,7 @@ public final class LocalKubernetes implements AutoCloseable {
     public LocalKubernetes start() {
       PodNetworkMode mode = resolve(podNetwork);
       Deque<AutoCloseable> resources = new ArrayDeque<>();
+      String runtimeId = "host-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
       try {
         Path state = prepareStateDirectory(resources);
         ClusterIpAllocator clusterIps = ClusterIpAllocator.loopback();
@@ -157,9 +173,19 @@ public final class LocalKubernetes implements AutoCloseable {
         resources.push(client);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(DEFAULT_NAMESPACE)
             .endMetadata().build()).create();
-        NodeRegistration.register(client, "127.0.0.1");
+        PodNetwork network = new HostNetwork();
+        resources.push(network);
+        Node node = NodeRegistration.register(client, network.hostIp());
+        Kubelet kubelet = new Kubelet(client, network, Files.createDirectories(state.resolve("pods")),
+            ContainerBaseEnvironment.of(System.getenv(), runtimeId), node.getStatus().getAllocatable());
+        resources.push(kubelet);
+        kubelet.start();
+        apiServer.serveLogsFrom(kubelet);
         LOG.info("local Kubernetes API at {} ({} pod network), kubeconfig {}", apiServer.url(), mode, kubeconfig);
-        return new LocalKubernetes(client, kubeconfig, apiServer.url(), mode, state, resources);
+        return new LocalKubernetes(client, kubeconfig, apiServer.url(), mode, state, runtimeId, resources);
+      } catch (IOException e) {
+        stopAll(resources);
+        throw new UncheckedIOException("cannot prepare the runtime's files", e);
       } catch (RuntimeException e) {
         stopAll(resources);
         throw e;
