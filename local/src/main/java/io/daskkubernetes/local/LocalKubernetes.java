@@ -4,7 +4,11 @@ import io.daskkubernetes.local.api.ClusterIpAllocator;
 import io.daskkubernetes.local.api.EmbeddedApiServer;
 import io.daskkubernetes.local.kubelet.Kubelet;
 import io.daskkubernetes.local.kubelet.NodeRegistration;
+import io.daskkubernetes.local.controllers.EndpointsController;
 import io.daskkubernetes.local.network.HostNetwork;
+import io.daskkubernetes.local.network.NamespaceNetwork;
+import io.daskkubernetes.local.network.ServiceNames;
+import io.daskkubernetes.local.network.ServiceProxy;
 import io.daskkubernetes.local.network.PodNetwork;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -45,6 +49,7 @@ public final class LocalKubernetes implements AutoCloseable {
   private final PodNetworkMode podNetwork;
   private final Path stateDirectory;
   private final String runtimeId;
+  private final String networkPrefix;
   private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
   /** What to stop on close, last started first. */
   private final Deque<AutoCloseable> resources;
@@ -52,8 +57,10 @@ public final class LocalKubernetes implements AutoCloseable {
   private final Thread shutdownHook;
 
   private LocalKubernetes(KubernetesClient client, Path kubeconfig, String apiServerUrl, PodNetworkMode podNetwork,
-                          Path stateDirectory, String runtimeId, Deque<AutoCloseable> resources) {
+                          Path stateDirectory, String runtimeId, String networkPrefix,
+                          Deque<AutoCloseable> resources) {
     this.runtimeId = runtimeId;
+    this.networkPrefix = networkPrefix;
     this.client = client;
     this.kubeconfig = kubeconfig;
     this.apiServerUrl = apiServerUrl;
@@ -98,11 +105,16 @@ public final class LocalKubernetes implements AutoCloseable {
   }
 
   /**
-   * This runtime's identity: every container process carries it in {@value ContainerBaseEnvironment#RUNTIME_VARIABLE},
-   * and with pod network namespaces it prefixes their names.
+   * This runtime's identity: every container process carries it in the environment variable
+   * {@value ContainerBaseEnvironment#RUNTIME_VARIABLE}.
    */
   public String runtimeId() {
     return runtimeId;
+  }
+
+  /** What the names of this runtime's network namespaces, links and /etc/netns entries start with; null on the host network. */
+  String networkPrefix() {
+    return networkPrefix;
   }
 
   /** Stops every pod and removes every process, namespace, link and file the runtime made. Idempotent. */
@@ -162,27 +174,50 @@ public final class LocalKubernetes implements AutoCloseable {
     public LocalKubernetes start() {
       PodNetworkMode mode = resolve(podNetwork);
       Deque<AutoCloseable> resources = new ArrayDeque<>();
-      String runtimeId = "host-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
+      // Unique per runtime, even after this one's network slot goes to another runtime.
+      String runtimeId = "rt-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
+      String networkPrefix;
       try {
         Path state = prepareStateDirectory(resources);
-        ClusterIpAllocator clusterIps = ClusterIpAllocator.loopback();
+        PodNetwork network;
+        ClusterIpAllocator clusterIps;
+        ServiceProxy proxy;
+        if (mode == PodNetworkMode.NAMESPACES) {
+          NamespaceNetwork namespaces = NamespaceNetwork.start();
+          network = namespaces;
+          clusterIps = ClusterIpAllocator.range(namespaces.slotNumber());
+          proxy = new ServiceProxy(namespaces::addServiceAddress, namespaces::removeServiceAddress, false);
+          networkPrefix = namespaces.namePrefix();
+        } else {
+          network = new HostNetwork();
+          clusterIps = ClusterIpAllocator.loopback();
+          proxy = new ServiceProxy(ip -> { }, ip -> { }, true);
+          networkPrefix = null;
+        }
+        resources.push(network);
         EmbeddedApiServer apiServer = EmbeddedApiServer.start(clusterIps);
         resources.push(apiServer);
         Path kubeconfig = Kubeconfig.write(state.resolve("kubeconfig"), apiServer.url(), DEFAULT_NAMESPACE);
         KubernetesClient client = newClient(apiServer.url());
         resources.push(client);
+        resources.push(proxy);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(DEFAULT_NAMESPACE)
             .endMetadata().build()).create();
-        PodNetwork network = new HostNetwork();
-        resources.push(network);
         Node node = NodeRegistration.register(client, network.hostIp());
+        EndpointsController endpoints = new EndpointsController(client, routes -> {
+          proxy.update(routes);
+          network.updateServiceNames(ServiceNames.from(routes));
+        });
+        resources.push(endpoints);
+        endpoints.start();
         Kubelet kubelet = new Kubelet(client, network, Files.createDirectories(state.resolve("pods")),
             ContainerBaseEnvironment.of(System.getenv(), runtimeId), node.getStatus().getAllocatable());
         resources.push(kubelet);
         kubelet.start();
         apiServer.serveLogsFrom(kubelet);
         LOG.info("local Kubernetes API at {} ({} pod network), kubeconfig {}", apiServer.url(), mode, kubeconfig);
-        return new LocalKubernetes(client, kubeconfig, apiServer.url(), mode, state, runtimeId, resources);
+        return new LocalKubernetes(client, kubeconfig, apiServer.url(), mode, state, runtimeId, networkPrefix,
+            resources);
       } catch (IOException e) {
         stopAll(resources);
         throw new UncheckedIOException("cannot prepare the runtime's files", e);

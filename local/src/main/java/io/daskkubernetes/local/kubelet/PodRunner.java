@@ -70,7 +70,7 @@ final class PodRunner {
   private String podReason;
   private String podMessage;
   private boolean terminating;
-  private boolean stopped;
+  private volatile boolean stopped;
   private Instant killDeadline;
   private Future<?> killTimer;
   private boolean statusWritePending;
@@ -502,7 +502,9 @@ final class PodRunner {
         settings.client().pods().inNamespace(namespace).withName(name).subresource("status")
             .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
       } catch (KubernetesClientException e) {
-        if (e.getCode() != 404) {
+        if (stopped && e.getCause() instanceof java.io.InterruptedIOException) {
+          LOG.debug("status of pod {}/{} not written: the runtime is closing", namespace, name);
+        } else if (e.getCode() != 404) {
           LOG.warn("could not write the status of pod {}/{}", namespace, name, e);
         }
       }

@@ -13,6 +13,22 @@ public record ServiceNames(List<Entry> entries) {
 
   public static final ServiceNames NONE = new ServiceNames(List.of());
 
+  /**
+   * A Service name resolves to its first ready pod (what the FACTS measured to work, and no relay in the
+   * way); with no ready pod yet, to its cluster IP, so that the name resolves as soon as the Service exists
+   * and a client that connects early is refused and retries rather than failing to resolve.
+   */
+  public static ServiceNames from(List<ServiceRoute> routes) {
+    List<Entry> entries = new ArrayList<>();
+    for (ServiceRoute route : routes) {
+      String ip = !route.readyIps().isEmpty() ? route.readyIps().get(0) : route.isHeadless() ? null : route.clusterIp();
+      if (ip != null) {
+        entries.add(new Entry(route.namespace(), route.name(), ip));
+      }
+    }
+    return new ServiceNames(entries);
+  }
+
   /** A Service {@code name} in {@code namespace} at {@code ip}. */
   public record Entry(String namespace, String name, String ip) {
   }
