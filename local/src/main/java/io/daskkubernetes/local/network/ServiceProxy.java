@@ -57,25 +57,36 @@ public final class ServiceProxy implements AutoCloseable {
     });
   }
 
-  /** Opens, updates and closes listeners to match the Services and their endpoints. */
+  /**
+   * Opens, updates and closes listeners to match the Services and their endpoints. A port with no ready
+   * endpoint has no listener, so connections to it are refused, as kube-proxy rejects them: a client
+   * that accepted a connection and then lost it would give up, one that is refused retries.
+   */
   public synchronized void update(List<ServiceRoute> routes) {
     if (closed) {
       return;
     }
     Map<String, ServiceRoute.Port> wanted = new HashMap<>();
     Map<String, String> ipOf = new HashMap<>();
+    Set<String> wantedAddresses = new HashSet<>();
     for (ServiceRoute route : routes) {
       if (route.isHeadless()) {
         continue;
       }
+      wantedAddresses.add(route.clusterIp());
       for (ServiceRoute.Port port : route.ports()) {
         boolean sameNumber = port.targetPortNumber() != null && port.targetPortNumber() == port.port();
-        if (!"TCP".equals(port.protocol()) || hostNetwork && sameNumber) {
+        if (!"TCP".equals(port.protocol()) || hostNetwork && sameNumber || port.targets().isEmpty()) {
           continue;
         }
         String key = route.clusterIp() + ":" + port.port();
         wanted.put(key, port);
         ipOf.put(key, route.clusterIp());
+      }
+    }
+    for (String ip : wantedAddresses) {
+      if (addresses.add(ip)) {
+        addAddress.accept(ip);
       }
     }
     for (String key : new ArrayList<>(listeners.keySet())) {
@@ -86,12 +97,8 @@ public final class ServiceProxy implements AutoCloseable {
     wanted.forEach((key, port) -> {
       Listener listener = listeners.get(key);
       if (listener == null) {
-        String ip = ipOf.get(key);
-        if (addresses.add(ip)) {
-          addAddress.accept(ip);
-        }
         try {
-          listener = new Listener(ip, port.port());
+          listener = new Listener(ipOf.get(key), port.port());
           listeners.put(key, listener);
           threads.execute(listener::acceptLoop);
         } catch (IOException e) {
@@ -101,10 +108,8 @@ public final class ServiceProxy implements AutoCloseable {
       }
       listener.targets = List.copyOf(port.targets());
     });
-    Set<String> inUse = new HashSet<>();
-    listeners.values().forEach(l -> inUse.add(l.ip));
     for (String ip : new ArrayList<>(addresses)) {
-      if (!inUse.contains(ip)) {
+      if (!wantedAddresses.contains(ip)) {
         addresses.remove(ip);
         removeAddress.accept(ip);
       }
