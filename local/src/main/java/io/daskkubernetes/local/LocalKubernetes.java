@@ -5,6 +5,7 @@ import io.daskkubernetes.local.api.EmbeddedApiServer;
 import io.daskkubernetes.local.kubelet.Kubelet;
 import io.daskkubernetes.local.kubelet.NodeRegistration;
 import io.daskkubernetes.local.controllers.EndpointsController;
+import io.daskkubernetes.local.controllers.GarbageCollector;
 import io.daskkubernetes.local.network.HostNetwork;
 import io.daskkubernetes.local.network.NamespaceNetwork;
 import io.daskkubernetes.local.network.ServiceNames;
@@ -141,7 +142,9 @@ public final class LocalKubernetes implements AutoCloseable {
     while (!resources.isEmpty()) {
       AutoCloseable resource = resources.pop();
       try {
+        long started = System.nanoTime();
         resource.close();
+        LOG.debug("stopped {} in {} ms", resource, (System.nanoTime() - started) / 1_000_000);
       } catch (Exception e) {
         LOG.warn("could not stop {}", resource, e);
       }
@@ -215,6 +218,10 @@ public final class LocalKubernetes implements AutoCloseable {
         resources.push(kubelet);
         kubelet.start();
         apiServer.serveLogsFrom(kubelet);
+        GarbageCollector garbageCollector = new GarbageCollector(apiServer.store()::all, apiServer::delete);
+        resources.push(garbageCollector);
+        apiServer.onDeletion(garbageCollector::deletionHappened);
+        garbageCollector.start();
         LOG.info("local Kubernetes API at {} ({} pod network), kubeconfig {}", apiServer.url(), mode, kubeconfig);
         return new LocalKubernetes(client, kubeconfig, apiServer.url(), mode, state, runtimeId, networkPrefix,
             resources);

@@ -47,10 +47,20 @@ public final class ApiDispatcher extends Dispatcher {
     this.terminatingPods = new TerminatingPodWrites(store);
   }
 
+  private volatile Runnable deletionListener = () -> { };
+
+  void onDeletion(Runnable listener) {
+    this.deletionListener = listener;
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     try {
-      return route(request);
+      MockResponse response = route(request);
+      if (request.method() == HttpMethod.DELETE && ApiResponses.isSuccess(response)) {
+        deletionListener.run();
+      }
+      return response;
     } catch (AdmissionException e) {
       return ApiResponses.status(422, "Invalid", e.getMessage());
     } catch (LogRequestException e) {

@@ -13,11 +13,13 @@ public final class EmbeddedApiServer implements AutoCloseable {
   private final ObjectStore store;
   private final PodLogEndpoint podLogs;
   private final ApiServer server;
+  private final ApiDispatcher dispatcher;
 
-  private EmbeddedApiServer(ObjectStore store, PodLogEndpoint podLogs, ApiServer server) {
+  private EmbeddedApiServer(ObjectStore store, PodLogEndpoint podLogs, ApiServer server, ApiDispatcher dispatcher) {
     this.store = store;
     this.podLogs = podLogs;
     this.server = server;
+    this.dispatcher = dispatcher;
   }
 
   public static EmbeddedApiServer start(ClusterIpAllocator clusterIps) {
@@ -27,7 +29,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     Discovery discovery = new Discovery(store, HOST + ":443");
     ApiDispatcher dispatcher = new ApiDispatcher(store, discovery, podLogs,
         new PodDeletion(store, Clock.systemUTC()), new ServiceAdmission(clusterIps));
-    return new EmbeddedApiServer(store, podLogs, ApiServer.start(dispatcher, podLogs, HOST));
+    return new EmbeddedApiServer(store, podLogs, ApiServer.start(dispatcher, podLogs, HOST), dispatcher);
   }
 
   public String url() {
@@ -36,6 +38,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   public ObjectStore store() {
     return store;
+  }
+
+  /** Deletes an object as a client's DELETE would (pods terminate gracefully); for in-process controllers. */
+  public void delete(String objectPath) {
+    dispatcher.dispatch(ObjectStore.request(io.fabric8.mockwebserver.dsl.HttpMethod.DELETE, objectPath, null, null));
+  }
+
+  /** Calls {@code listener} after every deletion request, for the garbage collector. */
+  public void onDeletion(Runnable listener) {
+    dispatcher.onDeletion(listener);
   }
 
   /** Where {@code pods/log} requests find container output (the kubelet). */
