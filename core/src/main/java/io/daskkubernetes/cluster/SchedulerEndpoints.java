@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import io.fabric8.kubernetes.client.dsl.ServiceResource;
 import java.io.IOException;
@@ -41,9 +42,26 @@ final class SchedulerEndpoints {
         if (service == null) {
             throw new ClusterException("scheduler Service " + namespace + "/" + serviceName + " does not exist");
         }
+        awaitEndpoints(namespace, serviceName, waitForLoadBalancer);
         SchedulerEndpoint endpoint = chooseEndpoint(resource, service, namespace, waitForLoadBalancer);
         log.info("Scheduler {}/{} reached at {} ({})", namespace, serviceName, endpoint.tcpAddress(), endpoint.how());
         return endpoint;
+    }
+
+    /**
+     * A Service forwards nothing until the Endpoints controller has seen its ready pod; probing
+     * its cluster IP before that would wrongly conclude that the IP is not routable from here.
+     */
+    private void awaitEndpoints(String namespace, String serviceName, Duration wait) {
+        try {
+            client.endpoints().inNamespace(namespace).withName(serviceName).waitUntilCondition(
+                    endpoints -> endpoints != null && endpoints.getSubsets().stream()
+                            .anyMatch(subset -> !subset.getAddresses().isEmpty()),
+                    wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (KubernetesClientTimeoutException e) {
+            throw new ClusterException("Service " + namespace + "/" + serviceName + " has no ready endpoint after "
+                    + wait.toSeconds() + " s although its scheduler pod is ready; check the Service's selector", e);
+        }
     }
 
     private SchedulerEndpoint chooseEndpoint(

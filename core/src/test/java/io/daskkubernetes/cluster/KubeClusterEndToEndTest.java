@@ -1,0 +1,179 @@
+package io.daskkubernetes.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.daskkubernetes.config.ConfigSources;
+import io.daskkubernetes.config.DaskConfig;
+import io.daskkubernetes.local.LocalKubernetes;
+import io.daskkubernetes.scheduler.DaskWorker;
+import io.daskkubernetes.spec.DaskLabels;
+import io.daskkubernetes.spec.DeployMode;
+import io.daskkubernetes.spec.PodTemplates;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 4's proofs: KubeCluster on the local runtime, with real dask-scheduler and dask-worker
+ * processes and a real Python client.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class KubeClusterEndToEndTest {
+
+    static final Path SEED_SPEC = Path.of("../examples/seed-worker-spec.yml").toAbsolutePath();
+    static final Path ARRAY_MEAN = Path.of("../examples/array_mean.py").toAbsolutePath();
+    static final Duration REGISTRATION = Duration.ofSeconds(90);
+
+    static LocalKubernetes runtime;
+    static KubernetesClient client;
+
+    @TempDir
+    Path scratch;
+
+    @BeforeAll
+    static void startRuntime() {
+        runtime = LocalKubernetes.start();
+        client = runtime.client();
+    }
+
+    @AfterAll
+    static void stopRuntime() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    /** Configuration with no files and no environment: the defaults only, plus what a test sets. */
+    static DaskConfig config() {
+        return DaskConfig.load(ConfigSources.of(List.of(), Map.of()));
+    }
+
+    static KubeCluster.Builder cluster() {
+        return KubeCluster.builder().kubernetesClient(client).config(config()).namespace("default");
+    }
+
+    @Test
+    void theSeedsSpecAsItIsComputesTheArrayMeanAndLeavesNothingBehind() throws Exception {
+        String name;
+        try (KubeCluster cluster = cluster().workerTemplate(PodTemplates.fromYaml(SEED_SPEC)).start()) {
+            name = cluster.name();
+            cluster.scale(3);
+            await().atMost(REGISTRATION).until(() -> registered(cluster) == 3);
+
+            List<WorkerState> workers = cluster.workers();
+            List<String> daskNames = cluster.schedulerClient().workers().stream().map(DaskWorker::name).toList();
+            assertThat(daskNames).containsExactlyInAnyOrderElementsOf(workers.stream().map(WorkerState::podName).toList());
+            assertThat(workers).extracting(WorkerState::phase).containsOnly("Running");
+
+            String output = PythonClient.run(ARRAY_MEAN, Map.of("DASK_EXAMPLE_SIZE", "200"), Duration.ofMinutes(2),
+                    cluster.schedulerAddress());
+            assertThat(output.strip()).isEqualTo("1.0");
+            assertThat(cluster.toString()).contains(name, cluster.schedulerAddress(), "workers=3");
+        }
+        assertNothingLeft(name);
+    }
+
+    @Test
+    void scalingDownKeepsEveryPersistedResultWithoutRecomputing() throws Exception {
+        Path executions = scratch.resolve("executions.log");
+        Files.createFile(executions);
+        executions.toFile().setWritable(true, false);
+        try (KubeCluster cluster = cluster().workerTemplate(PodTemplates.fromYaml(SEED_SPEC)).start()) {
+            cluster.scale(3);
+            await().atMost(REGISTRATION).until(() -> registered(cluster) == 3);
+            try (PythonClient python = PythonClient.start(Path.of("src/test/resources/persist_and_check.py").toAbsolutePath(),
+                    Map.of(), cluster.schedulerAddress(), executions.toString())) {
+                assertThat(python.readLine()).isEqualTo("persisted");
+
+                cluster.scale(1);
+                assertThat(cluster.workers()).hasSize(1);
+                await().atMost(REGISTRATION).until(() -> cluster.schedulerClient().workers().size() == 1);
+
+                python.writeLine("go");
+                assertThat(python.readLine()).isEqualTo("sum 328350 executions 100");
+            }
+        }
+    }
+
+    @Test
+    void deployModeLocalRunsTheSchedulerHereAndComputesTheSameResult() throws Exception {
+        String name;
+        try (KubeCluster cluster = cluster().workerTemplate(PodTemplates.fromYaml(SEED_SPEC))
+                .deployMode(DeployMode.LOCAL).schedulerProgram("/usr/bin/dask-scheduler").start()) {
+            name = cluster.name();
+            assertThat(client.pods().inNamespace("default").withLabel(DaskLabels.CLUSTER_NAME, name)
+                    .withLabel(DaskLabels.COMPONENT, DaskLabels.COMPONENT_SCHEDULER).list().getItems()).isEmpty();
+            cluster.scale(2);
+            await().atMost(REGISTRATION).until(() -> registered(cluster) == 2);
+            String output = PythonClient.run(ARRAY_MEAN, Map.of("DASK_EXAMPLE_SIZE", "200"), Duration.ofMinutes(2),
+                    cluster.schedulerAddress());
+            assertThat(output.strip()).isEqualTo("1.0");
+            assertThat(cluster.logs().get("scheduler")).contains("Scheduler at");
+        }
+        assertNothingLeft(name);
+    }
+
+    @Test
+    void aSchedulerThatCannotStartFailsFastWithItsReasonAndLeavesNothing() {
+        Pod badScheduler = new PodBuilder(PodTemplates.fromYaml(SEED_SPEC)).editSpec().editFirstContainer()
+                .withArgs("dask-scheduler", "--no-such-flag").endContainer().endSpec().build();
+        String name = "bad-args-{uuid}";
+        assertThatThrownBy(() -> cluster().name(name).workerTemplate(PodTemplates.fromYaml(SEED_SPEC))
+                .schedulerTemplate(badScheduler).start())
+                .isInstanceOf(ClusterException.class)
+                .hasMessageContaining("cannot start")
+                .hasMessageContaining("exited with code")
+                .hasMessageContaining("--no-such-flag");
+        assertThat(client.pods().inNamespace("default").list().getItems())
+                .noneMatch(pod -> pod.getMetadata().getName().startsWith("bad-args-"));
+        assertThat(client.services().inNamespace("default").list().getItems())
+                .noneMatch(service -> service.getMetadata().getName().startsWith("bad-args-"));
+        assertThat(client.configMaps().inNamespace("default").list().getItems())
+                .noneMatch(owner -> owner.getMetadata().getName().startsWith("bad-args-"));
+        assertThat(ProcessTable.commandLinesContaining("--no-such-flag")).isEmpty();
+    }
+
+    @Test
+    void dashboardLinkAndWorkerNamesFollowTheConfiguration() throws Exception {
+        DaskConfig config = config()
+                .with("distributed.dashboard.link", "http://{host}:{port}/proxy/{HOME}/status")
+                .with("kubernetes.name", "jvm-{user}-{uuid}");
+        try (KubeCluster cluster = cluster().config(config).workerTemplate(PodTemplates.fromYaml(SEED_SPEC)).start()) {
+            assertThat(cluster.name()).startsWith("jvm-").matches("[a-z0-9-]+");
+            String host = cluster.schedulerAddress().replaceFirst("^tcp://", "").replaceFirst(":\\d+$", "");
+            assertThat(cluster.dashboardLink())
+                    .isEqualTo("http://" + host + ":8787/proxy/" + System.getenv("HOME") + "/status");
+            cluster.scale(1);
+            await().atMost(REGISTRATION).until(() -> registered(cluster) == 1);
+            assertThat(cluster.workers()).extracting(WorkerState::podName).allMatch(n -> n.startsWith(cluster.name() + "-"));
+            assertThat(cluster.schedulerClient().workers()).extracting(DaskWorker::name)
+                    .allMatch(n -> n.startsWith(cluster.name() + "-"));
+        }
+    }
+
+    static long registered(KubeCluster cluster) {
+        return cluster.workers().stream().filter(WorkerState::registered).count();
+    }
+
+    static void assertNothingLeft(String clusterName) {
+        assertThat(client.pods().inNamespace("default").withLabel(DaskLabels.CLUSTER_NAME, clusterName).list().getItems())
+                .isEmpty();
+        assertThat(client.services().inNamespace("default").withLabel(DaskLabels.CLUSTER_NAME, clusterName).list()
+                .getItems()).isEmpty();
+        assertThat(client.configMaps().inNamespace("default").withName(clusterName).get()).isNull();
+        assertThat(ProcessTable.commandLinesContaining(clusterName)).isEmpty();
+    }
+}
