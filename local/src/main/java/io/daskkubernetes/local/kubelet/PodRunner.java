@@ -112,8 +112,10 @@ final class PodRunner {
       bind();
       startTime = Instant.now();
       setCondition("PodScheduled", true, null);
+      long sandboxStart = System.nanoTime();
       try {
         sandbox = settings.network().createSandbox(podWithNode());
+        LOG.debug("pod {}/{} network ready in {} ms", namespace, name, (System.nanoTime() - sandboxStart) / 1_000_000);
       } catch (SandboxException e) {
         LOG.warn("pod {}/{} gets no network: {}", namespace, name, e.getMessage());
         terminalPhase = "Failed";
