@@ -3,7 +3,7 @@ package io.daskkubernetes.cli;
 import io.daskkubernetes.spec.LintFinding;
 import io.daskkubernetes.spec.LintResult;
 import io.daskkubernetes.spec.PodTemplates;
-import io.daskkubernetes.spec.Severity;
+import io.daskkubernetes.spec.LintFinding.Severity;
 import io.daskkubernetes.spec.SpecException;
 import io.daskkubernetes.spec.SpecLint;
 import java.nio.file.Path;
