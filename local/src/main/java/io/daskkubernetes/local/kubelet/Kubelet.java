@@ -49,7 +49,7 @@ public final class Kubelet implements ContainerLogSource, AutoCloseable {
                  Map<String, Quantity> nodeAllocatable) {
     this.client = client;
     AtomicInteger threads = new AtomicInteger();
-    ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(4, runnable -> {
+    ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(8, runnable -> {
       Thread thread = Executors.defaultThreadFactory().newThread(runnable);
       thread.setName("kubelet-" + threads.incrementAndGet());
       thread.setDaemon(true);
