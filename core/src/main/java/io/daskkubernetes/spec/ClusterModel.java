@@ -251,7 +251,8 @@ public final class ClusterModel {
 
     /** {@code <name>-worker-<5 random [a-z0-9]>}, never the same twice from this model. */
     public String newWorkerName() {
-        while (true) {
+        // 36^5 names: a thousand collisions in a row means the random source is broken, not unlucky
+        for (int attempt = 0; attempt < 1000; attempt++) {
             StringBuilder suffix = new StringBuilder();
             for (int i = 0; i < 5; i++) {
                 suffix.append(SUFFIX_ALPHABET.charAt(random.nextInt(SUFFIX_ALPHABET.length())));
@@ -261,6 +262,8 @@ public final class ClusterModel {
                 return name;
             }
         }
+        throw new IllegalStateException("the random source gave 1000 worker names already in use for cluster "
+                + spec.name() + "; pass a real RandomGenerator");
     }
 
     /** Labels of the cluster's objects of one component: the selector plus the user. */
