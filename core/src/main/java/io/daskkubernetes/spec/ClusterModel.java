@@ -1,6 +1,5 @@
 package io.daskkubernetes.spec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.daskkubernetes.config.DaskConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -15,7 +14,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -291,10 +289,6 @@ public final class ClusterModel {
     }
 
     static String yaml(Object object) {
-        try {
-            return Serialization.yamlMapper().writeValueAsString(object);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + object.getClass().getSimpleName() + " as YAML", e);
-        }
+        return KubernetesJson.SERIALIZATION.asYaml(object);
     }
 }

@@ -3,7 +3,6 @@ package io.daskkubernetes.spec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -80,7 +79,7 @@ public final class PodTemplates {
         PodShape.check(map, sourceName);
         Pod pod;
         try {
-            pod = Serialization.jsonMapper().convertValue(map, Pod.class);
+            pod = KubernetesJson.SERIALIZATION.convertValue(map, Pod.class);
         } catch (IllegalArgumentException e) {
             throw new SpecException(sourceName, "(template)", "cannot be read as a Pod: " + e.getMessage(),
                     "compare it with the Pod reference of Kubernetes", e);
@@ -104,6 +103,6 @@ public final class PodTemplates {
     /** The pod as nested maps and lists, as it would be written in YAML. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> asMap(Pod pod) {
-        return Serialization.jsonMapper().convertValue(pod, Map.class);
+        return KubernetesJson.SERIALIZATION.convertValue(pod, Map.class);
     }
 }

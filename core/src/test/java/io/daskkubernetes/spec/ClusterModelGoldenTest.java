@@ -6,7 +6,6 @@ import io.daskkubernetes.config.DaskConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +62,7 @@ class ClusterModelGoldenTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("objects")
     void matchesGoldenYaml(String file, Object object) throws IOException {
-        String actual = Serialization.asYaml(object);
+        String actual = KubernetesJson.SERIALIZATION.asYaml(object);
         Path golden = GOLDEN.resolve(file);
         if (Boolean.getBoolean("golden.update")) {
             Files.writeString(golden, actual);
