@@ -62,7 +62,11 @@ class KubeClusterEndToEndTest {
     }
 
     static KubeCluster.Builder cluster() {
-        return KubeCluster.builder().kubernetesClient(client).config(config()).namespace("default");
+        return clusterOn(client);
+    }
+
+    static KubeCluster.Builder clusterOn(KubernetesClient kubernetes) {
+        return KubeCluster.builder().kubernetesClient(kubernetes).config(config()).namespace("default");
     }
 
     @Test
