@@ -112,7 +112,10 @@ public final class Kubelet implements ContainerLogSource, AutoCloseable {
       runner.start();
     } else if (deletion != null) {
       PodRunner terminating = runner;
-      Instant deadline = Instant.parse(deletion);
+      // Like the kubelet, count the grace period from when we see the deletion: deletionTimestamp has
+      // whole seconds only and would cut up to a second off.
+      Long grace = pod.getMetadata().getDeletionGracePeriodSeconds();
+      Instant deadline = grace == null ? Instant.parse(deletion) : Instant.now().plusSeconds(grace);
       executor.execute(() -> terminating.terminate(deadline));
     }
   }
