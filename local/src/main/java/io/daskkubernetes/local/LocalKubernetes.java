@@ -181,6 +181,7 @@ public final class LocalKubernetes implements AutoCloseable {
       String runtimeId = "rt-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
       String networkPrefix;
       try {
+        OrphanedProcesses.kill();
         Path state = prepareStateDirectory(resources);
         PodNetwork network;
         ClusterIpAllocator clusterIps;
