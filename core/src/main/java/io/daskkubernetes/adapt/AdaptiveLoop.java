@@ -1,5 +1,6 @@
 package io.daskkubernetes.adapt;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -68,7 +69,7 @@ public final class AdaptiveLoop implements AutoCloseable {
             int planned = cluster.plannedWorkers();
             int target = cluster.schedulerTarget(options.targetDuration());
             AdaptiveDecision decision = policy.decide(target, planned, cluster::workersToRemove);
-            record(new AdaptiveRound(number, target, planned, decision));
+            record(new AdaptiveRound(number, Instant.now(), target, planned, decision));
             apply(decision, target, planned);
             failedRoundsInARow = 0;
         } catch (RuntimeException e) {

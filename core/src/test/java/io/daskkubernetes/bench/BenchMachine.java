@@ -1,0 +1,46 @@
+package io.daskkubernetes.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+
+/** The machine line every benchmark writes beside its figures. */
+final class BenchMachine {
+
+    private BenchMachine() {
+    }
+
+    static String describe() {
+        long memoryGiB = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize() >> 30;
+        return Runtime.getRuntime().availableProcessors() + " cores (" + cpuModel() + "), " + memoryGiB + " GiB, "
+                + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", JDK "
+                + System.getProperty("java.version") + ". Date: " + LocalDate.now() + ".";
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+            return lines.stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+}
