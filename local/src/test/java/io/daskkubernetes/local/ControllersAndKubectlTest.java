@@ -127,7 +127,9 @@ class ControllersAndKubectlTest {
       await().atMost(Duration.ofSeconds(10))
           .until(() -> client.pods().withName("from-kubectl").getLog().contains("hello from kubectl"));
 
-      assertThat(kubectl("get", "pods")).contains("from-kubectl");
+      assertThat(kubectl("get", "pods")).containsPattern("from-kubectl +1/1 +Running +0 ");
+      assertThat(kubectl("get", "pods", "-o", "wide"))
+          .contains(client.pods().withName("from-kubectl").get().getStatus().getPodIP(), "local");
       assertThat(kubectl("get", "pod", "from-kubectl", "-o", "jsonpath={.status.phase}")).isEqualTo("Running");
       assertThat(kubectl("get", "pod", "from-kubectl", "-o", "jsonpath={.status.podIP}"))
           .isEqualTo(client.pods().withName("from-kubectl").get().getStatus().getPodIP());

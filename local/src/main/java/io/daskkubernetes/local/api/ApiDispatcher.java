@@ -95,6 +95,14 @@ public final class ApiDispatcher extends Dispatcher {
     if (method.equals("PATCH") && path.isResource() && path.name() != null) {
       return patch(path, request);
     }
+    if (method.equals("GET") && path.isResource() && path.subresource() == null && !path.isWatch()
+        && TableView.wanted(request.getHeader("Accept"))) {
+      MockResponse answer = store.handle(request);
+      if (answer.code() != 200 || answer.getBody() == null) {
+        return answer;
+      }
+      return ApiResponses.json(200, TableView.convert(path.resource(), answer.getBody().readUtf8()));
+    }
     return store.handle(request);
   }
 
