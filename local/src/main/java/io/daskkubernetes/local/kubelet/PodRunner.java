@@ -453,10 +453,9 @@ final class PodRunner {
 
   private synchronized PodStatus buildStatus() {
     String phase = phase();
-    boolean initialized = initContainers.stream().allMatch(ContainerRun::succeeded) && sandbox != null
-        || conditions.containsKey("Initialized") && "True".equals(conditions.get("Initialized").getStatus());
-    if (!conditions.containsKey("Initialized") || !initialized) {
-      setCondition("Initialized", initialized, initialized ? null : "ContainersNotInitialized");
+    // startNext() sets Initialized once every init container has succeeded; until then it is False.
+    if (!conditions.containsKey("Initialized")) {
+      setCondition("Initialized", false, "ContainersNotInitialized");
     }
     boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
     boolean allReady = !terminal && containers.stream().allMatch(r -> r.ready);
