@@ -1,0 +1,116 @@
+package io.daskkubernetes.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.daskkubernetes.cli.Launcher.Finished;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code list}, {@code scale}, {@code logs} and {@code delete} against a cluster that a {@code cluster}
+ * command runs on a {@code local} runtime, both in the background, as a user with three terminals would.
+ */
+class ClusterManagementIT {
+
+    private static final Duration READY = Duration.ofMinutes(2);
+    private static final Duration COMMAND = Duration.ofSeconds(90);
+    private static final Duration EXIT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path output;
+
+    private LaunchedProcess local;
+    private LaunchedProcess cluster;
+
+    @AfterEach
+    void stopWhatIsLeft() {
+        // The cluster before the runtime it runs on.
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (local != null) {
+            local.close();
+        }
+    }
+
+    @Test
+    void listScaleLogsAndDeleteARunningCluster() throws Exception {
+        local = Launcher.start(output, Map.of(), "local");
+        String kubeconfig = local.awaitStdoutLine("its kubeconfig: line", line -> line.startsWith("kubeconfig: "), READY)
+                .substring("kubeconfig: ".length()).strip();
+        assertThat(Path.of(kubeconfig)).isRegularFile();
+
+        cluster = Launcher.start(output, Map.of(), "--kubeconfig", kubeconfig,
+                "cluster", "--spec", "examples/worker-spec.yml", "--workers", "1", "--name", "clitest-{uuid}");
+        String name = cluster.awaitStdoutLine("its cluster: line", line -> line.startsWith("cluster:"), READY)
+                .split("\\s+")[1];
+        assertThat(name).as("the name template's {uuid} filled in").matches("clitest-[a-z0-9-]{10}");
+        cluster.awaitStderrLine("its ready line", line -> line.contains("Cluster " + name + " is ready"), READY);
+        RuntimeTraces traces = RuntimeTraces.observe(local.handle());
+
+        Finished table = kubernetes(kubeconfig, "list");
+        assertThat(table.exitCode()).as(table.describe()).isZero();
+        assertThat(table.stdoutLines()).as(table.describe())
+                .first().asString().startsWith("NAME").contains("WORKERS");
+        assertThat(table.stdoutLines()).as(table.describe())
+                .anyMatch(line -> line.startsWith(name + " ") && line.contains("Running"));
+
+        JsonNode clusters = listJson(kubeconfig);
+        assertThat(clusters).as(clusters.toString()).hasSize(1);
+        assertThat(clusters.get(0).get("name").asText()).isEqualTo(name);
+        assertThat(clusters.get(0).get("workers").asInt()).isEqualTo(1);
+
+        Finished scale = kubernetes(kubeconfig, "scale", name, "2");
+        assertThat(scale.exitCode()).as(scale.describe()).isZero();
+        await("list shows 2 running workers").atMost(COMMAND).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode listed = listJson(kubeconfig);
+            assertThat(listed).as(listed.toString()).hasSize(1);
+            assertThat(listed.get(0).get("workers").asInt()).as(listed.toString()).isEqualTo(2);
+            assertThat(listed.get(0).get("runningWorkers").asInt()).as(listed.toString()).isEqualTo(2);
+        });
+
+        Finished logs = kubernetes(kubeconfig, "logs", name);
+        assertThat(logs.exitCode()).as(logs.describe()).isZero();
+        assertThat(logs.stdout()).as(logs.describe())
+                .contains("==> " + name + "-scheduler <==")
+                .contains("Scheduler at:");
+
+        Finished delete = kubernetes(kubeconfig, "delete", name);
+        assertThat(delete.exitCode()).as(delete.describe()).isZero();
+        Finished afterDelete = kubernetes(kubeconfig, "list");
+        assertThat(afterDelete.exitCode()).as(afterDelete.describe()).isZero();
+        assertThat(afterDelete.stdout()).as(afterDelete.describe()).doesNotContain(name);
+        assertThat(listJson(kubeconfig)).as("-o json list after delete").isEmpty();
+
+        cluster.terminate();
+        assertThat(cluster.awaitExit(EXIT)).as(cluster.describe()).isIn(0, 143);
+        local.terminate();
+        assertThat(local.awaitExit(EXIT)).as(local.describe()).isIn(0, 143);
+        traces.assertNothingLeft(name);
+        assertThat(Path.of(kubeconfig)).as("the runtime's kubeconfig goes with it").doesNotExist();
+    }
+
+    private JsonNode listJson(String kubeconfig) throws Exception {
+        Finished list = kubernetes(kubeconfig, "-o", "json", "list");
+        assertThat(list.exitCode()).as(list.describe()).isZero();
+        JsonNode clusters = JSON.readTree(list.stdout());
+        assertThat(clusters.isArray()).as(list.describe()).isTrue();
+        return clusters;
+    }
+
+    private Finished kubernetes(String kubeconfig, String... arguments) {
+        List<String> all = new ArrayList<>(List.of("--kubeconfig", kubeconfig));
+        all.addAll(List.of(arguments));
+        return Launcher.run(output, COMMAND, Map.of(), all.toArray(String[]::new));
+    }
+}
