@@ -31,6 +31,7 @@ class ClusterManagementIT {
 
     private LaunchedProcess local;
     private LaunchedProcess cluster;
+    private final long started = System.nanoTime();
 
     @AfterEach
     void stopWhatIsLeft() {
@@ -50,12 +51,14 @@ class ClusterManagementIT {
                 .substring("kubeconfig: ".length()).strip();
         assertThat(Path.of(kubeconfig)).isRegularFile();
 
+        step("local runtime up");
         cluster = Launcher.start(output, Map.of(), "--kubeconfig", kubeconfig,
                 "cluster", "--spec", "examples/worker-spec.yml", "--workers", "1", "--name", "clitest-{uuid}");
         String name = cluster.awaitStdoutLine("its cluster: line", line -> line.startsWith("cluster:"), READY)
                 .split("\\s+")[1];
         assertThat(name).as("the name template's {uuid} filled in").matches("clitest-[a-z0-9-]{10}");
         cluster.awaitStderrLine("its ready line", line -> line.contains("Cluster " + name + " is ready"), READY);
+        step("cluster ready");
         RuntimeTraces traces = RuntimeTraces.observe(local.handle());
 
         Finished table = kubernetes(kubeconfig, "list");
@@ -70,6 +73,7 @@ class ClusterManagementIT {
         assertThat(clusters.get(0).get("name").asText()).isEqualTo(name);
         assertThat(clusters.get(0).get("workers").asInt()).isEqualTo(1);
 
+        step("listed");
         Finished scale = kubernetes(kubeconfig, "scale", name, "2");
         assertThat(scale.exitCode()).as(scale.describe()).isZero();
         await("list shows 2 running workers").atMost(COMMAND).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
@@ -79,12 +83,14 @@ class ClusterManagementIT {
             assertThat(listed.get(0).get("runningWorkers").asInt()).as(listed.toString()).isEqualTo(2);
         });
 
+        step("scaled to 2 and listed");
         Finished logs = kubernetes(kubeconfig, "logs", name);
         assertThat(logs.exitCode()).as(logs.describe()).isZero();
         assertThat(logs.stdout()).as(logs.describe())
                 .contains("==> " + name + "-scheduler <==")
                 .contains("Scheduler at:");
 
+        step("logs");
         Finished delete = kubernetes(kubeconfig, "delete", name);
         assertThat(delete.exitCode()).as(delete.describe()).isZero();
         Finished afterDelete = kubernetes(kubeconfig, "list");
@@ -92,12 +98,20 @@ class ClusterManagementIT {
         assertThat(afterDelete.stdout()).as(afterDelete.describe()).doesNotContain(name);
         assertThat(listJson(kubeconfig)).as("-o json list after delete").isEmpty();
 
+        step("deleted and listed");
         cluster.terminate();
         assertThat(cluster.awaitExit(EXIT)).as(cluster.describe()).isIn(0, 143);
+        step("cluster command exited");
         local.terminate();
         assertThat(local.awaitExit(EXIT)).as(local.describe()).isIn(0, 143);
+        step("local runtime exited");
         traces.assertNothingLeft(name);
         assertThat(Path.of(kubeconfig)).as("the runtime's kubeconfig goes with it").doesNotExist();
+    }
+
+    /** Where the minute goes: printed to the test's output. */
+    private void step(String what) {
+        System.out.printf("ClusterManagementIT %6.1f s  %s%n", (System.nanoTime() - started) / 1e9, what);
     }
 
     private JsonNode listJson(String kubeconfig) throws Exception {
