@@ -11,6 +11,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "cluster", description = "Start a Dask cluster and keep it until Ctrl-C.")
 final class ClusterCommand implements Callable<Integer> {
 
+    private static final java.time.Duration OWNER_CHECK = java.time.Duration.ofSeconds(2);
+
     @ParentCommand
     DaskKubernetesCommand root;
 
@@ -32,7 +34,13 @@ final class ClusterCommand implements Callable<Integer> {
                     ? 0 : DaskConfig.load().getInteger("kubernetes.count.start");
             options.scaleAndWait(cluster, countStart, progress);
             progress.step("Cluster " + cluster.name() + " is ready; press Ctrl-C to close it");
-            shutdown.awaitSignal();
+            // Until a signal, or until someone deletes the cluster (dask-kubernetes delete, kubectl).
+            while (!shutdown.awaitSignal(OWNER_CHECK)) {
+                if (target.client().configMaps().inNamespace(cluster.namespace()).withName(cluster.name()).get() == null) {
+                    progress.step("Cluster " + cluster.name() + " was deleted elsewhere; closing");
+                    return 0;
+                }
+            }
             return 0;
         }
     }

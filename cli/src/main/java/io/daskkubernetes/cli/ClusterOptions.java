@@ -69,6 +69,7 @@ final class ClusterOptions {
     /** Starts the cluster the options describe, without workers yet; {@link #workersWanted} tells how many. */
     KubeCluster start(KubernetesTarget target) {
         KubeCluster.Builder builder = KubeCluster.builder()
+                .closeAtExit(false) // ShutdownSequence closes it, before the runtime it may run on
                 .kubernetesClient(target.client())
                 .namespace(target.namespace());
         if (template.spec != null) {

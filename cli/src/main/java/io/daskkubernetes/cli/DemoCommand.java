@@ -39,9 +39,9 @@ final class DemoCommand implements Callable<Integer> {
             Path workerSpec = spec != null ? spec : builtIn("worker-spec.yml", workDir);
             Path script = builtIn("array_mean.py", workDir);
             progress.step("Starting the local Kubernetes runtime");
-            LocalKubernetes runtime = shutdown.add(LocalKubernetes.start());
+            LocalKubernetes runtime = shutdown.add(LocalKubernetes.builder().closeAtExit(false).start());
             progress.step("Starting the scheduler of a cluster from " + workerSpec);
-            KubeCluster cluster = shutdown.add(KubeCluster.builder()
+            KubeCluster cluster = shutdown.add(KubeCluster.builder().closeAtExit(false)
                     .kubernetesClient(runtime.client())
                     .workerTemplate(PodTemplates.fromYaml(workerSpec))
                     .workers(0)

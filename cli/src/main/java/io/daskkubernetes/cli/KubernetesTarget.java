@@ -27,7 +27,8 @@ final class KubernetesTarget implements AutoCloseable {
 
     static KubernetesTarget open(DaskKubernetesCommand options) {
         if (options.local) {
-            LocalKubernetes runtime = LocalKubernetes.start();
+            // The command closes the runtime itself, after the cluster on it (see ShutdownSequence).
+            LocalKubernetes runtime = LocalKubernetes.builder().closeAtExit(false).start();
             String namespace = options.namespace == null ? "default" : options.namespace;
             return new KubernetesTarget(runtime.client(), runtime, namespace);
         }

@@ -11,7 +11,7 @@ final class LocalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (ShutdownSequence shutdown = new ShutdownSequence()) {
-            LocalKubernetes runtime = shutdown.add(LocalKubernetes.start());
+            LocalKubernetes runtime = shutdown.add(LocalKubernetes.builder().closeAtExit(false).start());
             System.out.println("kubeconfig: " + runtime.kubeconfig());
             System.out.println("api server: " + runtime.apiServerUrl());
             System.out.println("use: kubectl --kubeconfig " + runtime.kubeconfig() + " get pods");

@@ -29,6 +29,11 @@ final class ShutdownSequence implements AutoCloseable {
         closed.await();
     }
 
+    /** Waits at most {@code timeout} for a signal; true once everything is closed. */
+    boolean awaitSignal(java.time.Duration timeout) throws InterruptedException {
+        return closed.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     private synchronized void closeAll() {
         if (done) {
             return;

@@ -71,8 +71,11 @@ public final class KubeCluster implements AutoCloseable {
         this.scheduler = started.scheduler;
         this.podCreators = started.podCreators;
         this.workers = new WorkerPool(client, model, () -> scheduler, spec.countMax(), podCreators);
-        this.shutdownHook = new Thread(this::closeQuietlyAtExit, "dask-cluster-cleanup-" + model.name());
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.shutdownHook = started.closeAtExit
+                ? new Thread(this::closeQuietlyAtExit, "dask-cluster-cleanup-" + model.name()) : null;
+        if (shutdownHook != null) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
     }
 
     public static KubeCluster fromYaml(Path workerSpec) {
@@ -215,10 +218,12 @@ public final class KubeCluster implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // Called from the hook itself: nothing to remove.
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // Called from the hook itself: nothing to remove.
+            }
         }
         log.info("Closing cluster {}", name());
         stopAdapting();
@@ -270,6 +275,7 @@ public final class KubeCluster implements AutoCloseable {
         LocalSchedulerProcess localScheduler;
         SchedulerClient scheduler;
         ExecutorService podCreators;
+        boolean closeAtExit;
     }
 
     /** Options of a cluster; anything not set comes from Dask's configuration ({@code kubernetes.*}). */
@@ -279,6 +285,7 @@ public final class KubeCluster implements AutoCloseable {
         private KubernetesClient client;
         private String context;
         private String schedulerProgram = "dask-scheduler";
+        private boolean closeAtExit = true;
 
         private Builder() {
         }
@@ -362,6 +369,15 @@ public final class KubeCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether a JVM shutdown hook closes the cluster (the default), so that no pod outlives this
+         * process. A program that closes things in its own order at exit turns it off and closes it itself.
+         */
+        public Builder closeAtExit(boolean close) {
+            this.closeAtExit = close;
+            return this;
+        }
+
         /** Validates everything, then creates the cluster and waits for its scheduler. */
         public KubeCluster start() {
             ClusterSpec spec = overrides.applyTo(ClusterSpec.builder(config != null ? config : DaskConfig.load())).build();
@@ -370,6 +386,7 @@ public final class KubeCluster implements AutoCloseable {
             }
             Started started = new Started();
             started.spec = spec;
+            started.closeAtExit = closeAtExit;
             started.ownsClient = client == null;
             started.client = client != null ? client : KubernetesAccess.connect(context);
             KubeCluster cluster;

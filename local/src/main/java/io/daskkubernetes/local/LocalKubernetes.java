@@ -59,7 +59,7 @@ public final class LocalKubernetes implements AutoCloseable {
 
   private LocalKubernetes(KubernetesClient client, Path kubeconfig, String apiServerUrl, PodNetworkMode podNetwork,
                           Path stateDirectory, String runtimeId, String networkPrefix,
-                          Deque<AutoCloseable> resources) {
+                          Deque<AutoCloseable> resources, boolean closeAtExit) {
     this.runtimeId = runtimeId;
     this.networkPrefix = networkPrefix;
     this.client = client;
@@ -68,8 +68,10 @@ public final class LocalKubernetes implements AutoCloseable {
     this.podNetwork = podNetwork;
     this.stateDirectory = stateDirectory;
     this.resources = resources;
-    this.shutdownHook = new Thread(this::closeFromHook, "local-kubernetes-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    this.shutdownHook = closeAtExit ? new Thread(this::closeFromHook, "local-kubernetes-shutdown") : null;
+    if (shutdownHook != null) {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
   }
 
   /** Starts with the defaults: pod network namespaces as root, the host network otherwise. */
@@ -124,10 +126,12 @@ public final class LocalKubernetes implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException e) {
-      // The JVM is already shutting down: the hook is running us.
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down: the hook is running us.
+      }
     }
     stopAll(resources);
   }
@@ -156,6 +160,7 @@ public final class LocalKubernetes implements AutoCloseable {
 
     private PodNetworkMode podNetwork = PodNetworkMode.AUTO;
     private Path stateDirectory;
+    private boolean closeAtExit = true;
 
     private Builder() {
     }
@@ -165,6 +170,15 @@ public final class LocalKubernetes implements AutoCloseable {
         throw new IllegalArgumentException("podNetwork must not be null; use PodNetworkMode.AUTO for the default");
       }
       this.podNetwork = mode;
+      return this;
+    }
+
+    /**
+     * Whether a JVM shutdown hook closes the runtime (the default). A program that closes things in
+     * its own order at exit (a cluster before the runtime it runs on) turns it off and closes it itself.
+     */
+    public Builder closeAtExit(boolean close) {
+      this.closeAtExit = close;
       return this;
     }
 
@@ -225,7 +239,7 @@ public final class LocalKubernetes implements AutoCloseable {
         garbageCollector.start();
         LOG.info("local Kubernetes API at {} ({} pod network), kubeconfig {}", apiServer.url(), mode, kubeconfig);
         return new LocalKubernetes(client, kubeconfig, apiServer.url(), mode, state, runtimeId, networkPrefix,
-            resources);
+            resources, closeAtExit);
       } catch (IOException e) {
         stopAll(resources);
         throw new UncheckedIOException("cannot prepare the runtime's files", e);

@@ -121,6 +121,8 @@ public final class EndpointsController implements AutoCloseable {
       wanted.put(key(service), endpoints(service, ready, notReady));
       routes.add(route(service, ready));
     }
+    // The proxy first: whoever sees the new Endpoints may connect to the Service at once.
+    routesListener.accept(routes);
     for (Map.Entry<String, Endpoints> entry : wanted.entrySet()) {
       Endpoints previous = written.get(entry.getKey());
       if (previous == null || !Objects.equals(previous.getSubsets(), entry.getValue().getSubsets())) {
@@ -139,7 +141,6 @@ public final class EndpointsController implements AutoCloseable {
         }
       }
     }
-    routesListener.accept(routes);
   }
 
   private void write(Endpoints endpoints) {

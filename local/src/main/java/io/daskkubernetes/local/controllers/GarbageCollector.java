@@ -51,10 +51,15 @@ public final class GarbageCollector implements AutoCloseable {
   /** Asks for a pass soon (after a deletion). */
   public void deletionHappened() {
     if (scheduled.compareAndSet(false, true)) {
-      worker.execute(() -> {
-        scheduled.set(false);
-        collectSafely();
-      });
+      try {
+        worker.execute(() -> {
+          scheduled.set(false);
+          collectSafely();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        // The runtime is closing: its own teardown removes everything that is left.
+        LOG.debug("no garbage collection pass: the runtime is closing");
+      }
     }
   }
 
