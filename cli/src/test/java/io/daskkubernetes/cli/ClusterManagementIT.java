@@ -93,6 +93,7 @@ class ClusterManagementIT {
         step("logs");
         Finished delete = kubernetes(kubeconfig, "delete", name);
         assertThat(delete.exitCode()).as(delete.describe()).isZero();
+        step("deleted");
         Finished afterDelete = kubernetes(kubeconfig, "list");
         assertThat(afterDelete.exitCode()).as(afterDelete.describe()).isZero();
         assertThat(afterDelete.stdout()).as(afterDelete.describe()).doesNotContain(name);

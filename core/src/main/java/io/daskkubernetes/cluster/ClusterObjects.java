@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +20,8 @@ import org.slf4j.LoggerFactory;
 final class ClusterObjects {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterObjects.class);
+
+    private static final Duration POD_POLL = Duration.ofMillis(200);
 
     private final KubernetesClient client;
     private final String namespace;
@@ -42,6 +43,26 @@ final class ClusterObjects {
         return result;
     }
 
+    /**
+     * Polls rather than watches: a watch that starts after the list may miss a deletion on an API
+     * server that does not replay events from the list's resourceVersion, and then wait in vain.
+     */
+    private void awaitPodsGone(Map<String, String> labels, String clusterName, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!client.pods().inNamespace(namespace).withLabels(labels).list().getItems().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                log.warn("Pods of cluster {} still terminating after {} s", clusterName, wait.toSeconds());
+                return;
+            }
+            try {
+                Thread.sleep(POD_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Deletes the owner and every object carrying the cluster's labels, then waits for the pods to be gone. */
     void deleteAll(ClusterModel model, Duration waitForPods) {
         Map<String, String> labels = model.clusterLabels();
@@ -49,16 +70,7 @@ final class ClusterObjects {
         client.services().inNamespace(namespace).withLabels(labels).delete();
         client.policy().v1().podDisruptionBudget().inNamespace(namespace).withLabels(labels).delete();
         client.pods().inNamespace(namespace).withLabels(labels).delete();
-        try {
-            client.pods().inNamespace(namespace).withLabels(labels)
-                    .informOnCondition(List::isEmpty).get(waitForPods.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            log.warn("Pods of cluster {} still terminating after {} s", model.name(), waitForPods.toSeconds());
-        } catch (java.util.concurrent.ExecutionException e) {
-            log.warn("Could not watch the pods of cluster {} go: {}", model.name(), e.getCause().toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        awaitPodsGone(labels, model.name(), waitForPods);
         log.debug("Deleted {} and the rest of cluster {}", created, model.name());
     }
 }
