@@ -133,7 +133,7 @@ final class WorkerPool implements AdaptiveCluster {
         if (plan.toRetire() > 0) {
             doomed.addAll(podsOf(scheduler.get().workersToClose(plan.toRetire()), current));
         }
-        retireAndDelete(current.stream().filter(s -> doomed.contains(s.podName())).toList());
+        retireAndDelete(doomed.stream().flatMap(pod -> current.stream().filter(s -> s.podName().equals(pod))).toList());
     }
 
     private void retireAndDelete(List<WorkerState> doomed) {
@@ -146,14 +146,15 @@ final class WorkerPool implements AdaptiveCluster {
         deletePods(doomed.stream().map(WorkerState::podName).toList());
     }
 
+    /** The pods of these Dask workers, in the scheduler's order of preference. */
     private static List<String> podsOf(List<String> addresses, List<WorkerState> states) {
-        List<String> pods = new ArrayList<>();
+        Map<String, String> podByAddress = new HashMap<>();
         for (WorkerState state : states) {
-            if (state.registered() && addresses.contains(state.daskAddress())) {
-                pods.add(state.podName());
+            if (state.registered()) {
+                podByAddress.put(state.daskAddress(), state.podName());
             }
         }
-        return pods;
+        return addresses.stream().map(podByAddress::get).filter(java.util.Objects::nonNull).toList();
     }
 
     private void createPods(int count) {
