@@ -23,7 +23,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   public static EmbeddedApiServer start(ClusterIpAllocator clusterIps) {
-    ObjectStore store = new ObjectStore();
+    return start(clusterIps, WatchHistory.DEFAULT_CHANGES_PER_TYPE);
+  }
+
+  /** @param watchHistoryPerType how many recent changes of each resource type watches can resume from */
+  static EmbeddedApiServer start(ClusterIpAllocator clusterIps, int watchHistoryPerType) {
+    ObjectStore store = new ObjectStore(watchHistoryPerType);
     PodLogEndpoint podLogs = new PodLogEndpoint(store);
     // Discovery needs the address before the port is known; kubectl ignores it for a single server.
     Discovery discovery = new Discovery(store, HOST + ":443");

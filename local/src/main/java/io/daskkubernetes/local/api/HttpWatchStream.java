@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A watch over plain HTTP (what kubectl uses: one JSON event per line in a chunked response), fed by the
- * mock's watch listener, which only knows how to write to a WebSocket. The events are the same text.
+ * same {@link WatchSubscription} as a WebSocket watch. The events are the same text.
  */
 final class HttpWatchStream implements WebSocket {
 

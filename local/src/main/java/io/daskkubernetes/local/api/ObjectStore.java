@@ -11,9 +11,6 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.mockwebserver.http.Response;
-import io.fabric8.mockwebserver.http.WebSocket;
-import io.fabric8.mockwebserver.http.WebSocketListener;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,61 +23,68 @@ import java.util.function.Supplier;
 /**
  * The object storage of the API server: fabric8's CRUD mock dispatcher (etcd plus the generic REST
  * handlers), behind one lock so that our own read-modify-write steps (allocate a cluster IP, then create)
- * are atomic and so that the whole store can be scanned safely.
+ * are atomic, so that the whole store can be scanned safely, and so that watches see the changes in the
+ * order of their resourceVersions.
  */
 public final class ObjectStore {
 
   private static final String MERGE_PATCH = "application/merge-patch+json";
 
-  private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher(List.of());
   private final ReentrantLock lock = new ReentrantLock();
+  private final Watches watches;
+  private final KubernetesCrudDispatcher crud;
 
-  /** Answers a client's request with the generic REST semantics of the mock. */
+  public ObjectStore() {
+    this(WatchHistory.DEFAULT_CHANGES_PER_TYPE);
+  }
+
+  /** @param watchHistoryPerType how many recent changes of each resource type watches can resume from */
+  ObjectStore(int watchHistoryPerType) {
+    watches = new Watches(new WatchHistory(watchHistoryPerType));
+    crud = new ChangeRecordingCrudDispatcher(watches::publish);
+    // Lists answer the store's current resourceVersion; an empty store's would be 0, which a watch reads
+    // as "from now" rather than "after this list".
+    crud.requestResourceVersion();
+  }
+
+  /** Answers a client's request with the generic REST semantics of the mock; watches are ours. */
   public MockResponse handle(RecordedRequest request) {
-    MockResponse response = atomically(() -> crud.dispatch(request));
-    WebSocketListener watch = response.getWebSocketListener();
-    return watch == null ? response : response.withWebSocketUpgrade(new LockedWatchListener(watch));
+    ApiPath path = ApiPath.parse(request.getPath());
+    if (request.method() == HttpMethod.GET && path.isResource() && path.isWatch()) {
+      return watch(request.getPath());
+    }
+    return atomically(() -> crud.dispatch(request));
   }
 
   /**
-   * A new watch first sends the objects it matches, reading the store; that read must not overlap a
-   * write, so it takes the store's lock like every other access.
+   * The mock's own watches start from now whatever resourceVersion they are given and lose the events of the
+   * moment before their WebSocket opens; ours resume from the resourceVersion (see {@link Watches}).
    */
-  final class LockedWatchListener extends WebSocketListener {
-
-    private final WebSocketListener watch;
-
-    LockedWatchListener(WebSocketListener watch) {
-      this.watch = watch;
+  private MockResponse watch(String requestPath) {
+    WatchRequest request;
+    try {
+      request = WatchRequest.parse(requestPath, crud.getAttributeExtractor());
+    } catch (IllegalArgumentException e) {
+      return ApiResponses.badRequest(e.getMessage());
     }
+    return new MockResponse().withWebSocketUpgrade(new WatchSubscription(request, this::startWatch, watches::stop));
+  }
 
-    @Override
-    public void onOpen(WebSocket webSocket, Response response) {
-      atomically(() -> {
-        watch.onOpen(webSocket, response);
-        return null;
-      });
-    }
+  private void startWatch(WatchSubscription watch) {
+    atomically(() -> {
+      watches.start(watch, () -> currentObjects(watch.request()));
+      return null;
+    });
+  }
 
-    @Override
-    public void onMessage(WebSocket webSocket, String text) {
-      watch.onMessage(webSocket, text);
-    }
-
-    @Override
-    public void onClosing(WebSocket webSocket, int code, String reason) {
-      watch.onClosing(webSocket, code, reason);
-    }
-
-    @Override
-    public void onClosed(WebSocket webSocket, int code, String reason) {
-      watch.onClosed(webSocket, code, reason);
-    }
-
-    @Override
-    public void onFailure(WebSocket webSocket, Throwable error, Response response) {
-      watch.onFailure(webSocket, error, response);
-    }
+  private List<String> currentObjects(WatchRequest request) {
+    List<String> objects = new ArrayList<>();
+    crud.getMap().forEach((attributes, json) -> {
+      if (attributes.matches(request.selector())) {
+        objects.add(json);
+      }
+    });
+    return objects;
   }
 
   /** Runs several store operations with no other request in between. */
