@@ -23,20 +23,17 @@ final class ClusterCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Progress progress = Progress.onStandardError();
         try (ShutdownSequence shutdown = new ShutdownSequence()) {
-            KubernetesTarget target = shutdown.add(root.target());
-            progress.step("Starting the scheduler" + (target.isLocal() ? " on the local runtime" : ""));
-            KubeCluster cluster = shutdown.add(options.start(target));
+            KubeCluster cluster = options.startOn(root, shutdown, progress);
             System.out.println("cluster:   " + cluster.name() + " (namespace " + cluster.namespace() + ")");
             System.out.println("scheduler: " + cluster.schedulerAddress());
             System.out.println("dashboard: " + cluster.dashboardLink());
             System.out.flush();
-            int countStart = DaskConfig.load().getInteger("kubernetes.count.start") == null
-                    ? 0 : DaskConfig.load().getInteger("kubernetes.count.start");
-            options.scaleAndWait(cluster, countStart, progress);
+            Integer countStart = DaskConfig.load().getInteger("kubernetes.count.start");
+            options.scaleAndWait(cluster, countStart == null ? 0 : countStart, progress);
             progress.step("Cluster " + cluster.name() + " is ready; press Ctrl-C to close it");
             // Until a signal, or until someone deletes the cluster (dask-kubernetes delete, kubectl).
             while (!shutdown.awaitSignal(OWNER_CHECK)) {
-                if (target.client().configMaps().inNamespace(cluster.namespace()).withName(cluster.name()).get() == null) {
+                if (cluster.deletedElsewhere()) {
                     progress.step("Cluster " + cluster.name() + " was deleted elsewhere; closing");
                     return 0;
                 }

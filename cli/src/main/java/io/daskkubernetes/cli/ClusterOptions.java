@@ -107,6 +107,13 @@ final class ClusterOptions {
         return builder.start();
     }
 
+    /** Opens the target and starts the cluster on it, both closed by {@code shutdown} in the right order. */
+    KubeCluster startOn(DaskKubernetesCommand root, ShutdownSequence shutdown, Progress progress) {
+        KubernetesTarget target = shutdown.add(root.target());
+        progress.step("Starting the scheduler" + (target.isLocal() ? " on the local runtime" : ""));
+        return shutdown.add(start(target));
+    }
+
     /** Applies --workers or --adapt and waits, showing progress, for the workers to register. */
     void scaleAndWait(KubeCluster cluster, int defaultWorkers, Progress progress) {
         if (size.adapt != null) {

@@ -25,9 +25,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Progress progress = Progress.onStandardError();
         try (ShutdownSequence shutdown = new ShutdownSequence()) {
-            KubernetesTarget target = shutdown.add(root.target());
-            progress.step("Starting the scheduler" + (target.isLocal() ? " on the local runtime" : ""));
-            KubeCluster cluster = shutdown.add(options.start(target));
+            KubeCluster cluster = options.startOn(root, shutdown, progress);
             options.scaleAndWait(cluster, 1, progress);
             progress.step("Running " + String.join(" ", command) + " against " + cluster.schedulerAddress());
             return new ChildCommand(command).run(cluster.schedulerAddress(), cluster.dashboardLink());

@@ -182,6 +182,11 @@ public final class KubeCluster implements AutoCloseable {
         return logs;
     }
 
+    /** Whether someone else deleted this cluster (dask-kubernetes delete, kubectl): its owner object is gone. */
+    public boolean deletedElsewhere() {
+        return !closed.get() && client.configMaps().inNamespace(namespace()).withName(name()).get() == null;
+    }
+
     /** The client this cluster uses to talk to its scheduler. */
     public SchedulerClient schedulerClient() {
         return scheduler;
