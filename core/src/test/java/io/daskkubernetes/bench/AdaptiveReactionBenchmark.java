@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AdaptiveReactionBenchmark {
 
-    static final Path SPEC = Path.of("../examples/worker-spec.yml").toAbsolutePath();
-    static final Path SCRIPT = Path.of("src/test/resources/backlog_then_idle.py").toAbsolutePath();
+    static final Path SPEC = BenchMachine.projectFile("examples/worker-spec.yml");
+    static final Path SCRIPT = BenchMachine.resource("backlog_then_idle.py");
 
     record Reaction(long toScaleUp, long toFirstScaleDown, long toMinimum) {
     }

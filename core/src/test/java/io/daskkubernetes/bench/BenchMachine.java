@@ -21,6 +21,25 @@ final class BenchMachine {
                 + System.getProperty("java.version") + ". Date: " + LocalDate.now() + ".";
     }
 
+    /** A file of the project, whether the benchmark runs from the project root (exec:java) or from a module. */
+    static Path projectFile(String relative) {
+        for (Path candidate : List.of(Path.of(relative), Path.of("..", relative))) {
+            if (Files.isReadable(candidate)) {
+                return candidate.toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("cannot find " + relative + "; run from the project root");
+    }
+
+    /** A test resource as a file. */
+    static Path resource(String name) {
+        try {
+            return Path.of(BenchMachine.class.getResource("/" + name).toURI());
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("no test resource " + name, e);
+        }
+    }
+
     static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];

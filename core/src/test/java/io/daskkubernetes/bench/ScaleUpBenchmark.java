@@ -30,7 +30,7 @@ import java.util.function.IntSupplier;
 public final class ScaleUpBenchmark {
 
     static final int WORKERS = 8;
-    static final Path SPEC = Path.of("../examples/worker-spec.yml").toAbsolutePath();
+    static final Path SPEC = BenchMachine.projectFile("examples/worker-spec.yml");
     static final Duration LIMIT = Duration.ofMinutes(3);
 
     public static void main(String[] args) throws Exception {
