@@ -130,6 +130,11 @@ public final class KubeCluster implements AutoCloseable {
         return adaptive;
     }
 
+    /** The adaptive loop while the cluster adapts; empty after {@code scale}, {@code scaleUp} or {@code close}. */
+    public synchronized java.util.Optional<AdaptiveLoop> adaptive() {
+        return java.util.Optional.ofNullable(adaptive);
+    }
+
     private synchronized void stopAdapting() {
         if (adaptive != null) {
             adaptive.close();

@@ -61,16 +61,21 @@ class AdaptiveEndToEndTest {
     @Test
     void growsUnderABacklogAndReturnsToTheMinimumWhenIdle() throws Exception {
         try (KubeCluster cluster = cluster().start()) {
-            AdaptiveLoop loop = cluster.adapt(AdaptiveOptions.of(1, 6));
-            await().atMost(REGISTRATION).until(() -> registered(cluster) == 1);
-
-            String output = PythonClient.run(SLOW_TASKS, Map.of(), Duration.ofMinutes(3),
-                    cluster.schedulerAddress(), "60", "0.5");
-            assertThat(output.strip()).isEqualTo("ok 60 3540");
-
-            await().atMost(REGISTRATION).until(() -> cluster.workers().size() == 1);
-            assertGrewAtOnceAndShrankAfterWaitCount(loop.rounds(), loop.options());
+            growAndShrinkUnderABacklog(cluster);
         }
+    }
+
+    /** adapt(1, 6), 60 tasks of 0.5 s from a Python client, every result checked, then back to 1 worker. */
+    static void growAndShrinkUnderABacklog(KubeCluster cluster) throws Exception {
+        AdaptiveLoop loop = cluster.adapt(AdaptiveOptions.of(1, 6));
+        await().atMost(REGISTRATION).until(() -> registered(cluster) == 1);
+
+        String output = PythonClient.run(SLOW_TASKS, Map.of(), Duration.ofMinutes(3),
+                cluster.schedulerAddress(), "60", "0.5");
+        assertThat(output.strip()).isEqualTo("ok 60 3540");
+
+        await().atMost(REGISTRATION).until(() -> cluster.workers().size() == 1);
+        assertGrewAtOnceAndShrankAfterWaitCount(loop.rounds(), loop.options());
     }
 
     @Test
@@ -91,6 +96,14 @@ class AdaptiveEndToEndTest {
                 python.writeLine("go");
                 assertThat(python.readLine()).isEqualTo("sum 328350 executions 100");
             }
+            // scale() after adapt() stops adapting, as upstream does: the idle cluster keeps its 2 workers.
+            AdaptiveLoop stopped = cluster.adaptive().orElseThrow();
+            cluster.scale(2);
+            assertThat(cluster.adaptive()).isEmpty();
+            int roundsAtScale = stopped.rounds().size();
+            await().atMost(REGISTRATION).until(() -> registered(cluster) == 2);
+            assertThat(stopped.rounds()).hasSize(roundsAtScale);
+            assertThat(cluster.workers()).hasSize(2);
         }
     }
 
@@ -123,15 +136,7 @@ class AdaptiveEndToEndTest {
                 .endContainer().endSpec().build();
         try (KubeCluster cluster = cluster().schedulerTemplate(schedulerWithoutHttpApi).start()) {
             assertThat(cluster.schedulerClient().transportName()).isEqualTo("tcp");
-            AdaptiveLoop loop = cluster.adapt(AdaptiveOptions.of(1, 6));
-            await().atMost(REGISTRATION).until(() -> registered(cluster) == 1);
-
-            String output = PythonClient.run(SLOW_TASKS, Map.of(), Duration.ofMinutes(3),
-                    cluster.schedulerAddress(), "60", "0.5");
-            assertThat(output.strip()).isEqualTo("ok 60 3540");
-
-            await().atMost(REGISTRATION).until(() -> cluster.workers().size() == 1);
-            assertGrewAtOnceAndShrankAfterWaitCount(loop.rounds(), loop.options());
+            growAndShrinkUnderABacklog(cluster);
         }
     }
 
