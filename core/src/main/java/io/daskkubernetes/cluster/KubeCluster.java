@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -291,7 +293,8 @@ public final class KubeCluster implements AutoCloseable {
     /** Options of a cluster; anything not set comes from Dask's configuration ({@code kubernetes.*}). */
     public static final class Builder {
         private DaskConfig config;
-        private final ClusterSpecOverrides overrides = new ClusterSpecOverrides();
+        /** Options of the cluster's spec, laid over configuration when the cluster starts. */
+        private final List<Consumer<ClusterSpec.Builder>> specOptions = new ArrayList<>();
         private KubernetesClient client;
         private String context;
         private String schedulerProgram = "dask-scheduler";
@@ -306,7 +309,7 @@ public final class KubeCluster implements AutoCloseable {
         }
 
         public Builder workerTemplate(Pod template) {
-            overrides.workerTemplate = template;
+            specOptions.add(spec -> spec.workerTemplate(template));
             return this;
         }
 
@@ -315,49 +318,50 @@ public final class KubeCluster implements AutoCloseable {
         }
 
         public Builder schedulerTemplate(Pod template) {
-            overrides.schedulerTemplate = template;
+            specOptions.add(spec -> spec.schedulerTemplate(template));
             return this;
         }
 
         /** The name template, e.g. {@code dask-{user}-{uuid}}. */
         public Builder name(String nameTemplate) {
-            overrides.name = nameTemplate;
+            specOptions.add(spec -> spec.name(nameTemplate));
             return this;
         }
 
         public Builder namespace(String namespace) {
-            overrides.namespace = namespace;
+            specOptions.add(spec -> spec.namespace(namespace));
             return this;
         }
 
         /** Workers to start with; {@code kubernetes.count.start} otherwise. */
         public Builder workers(int workers) {
-            overrides.workers = workers;
+            specOptions.add(spec -> spec.workers(workers));
             return this;
         }
 
         public Builder env(Map<String, String> env) {
-            overrides.env = Map.copyOf(env);
+            Map<String, String> copy = Map.copyOf(env);
+            specOptions.add(spec -> spec.env(copy));
             return this;
         }
 
         public Builder deployMode(DeployMode mode) {
-            overrides.deployMode = mode;
+            specOptions.add(spec -> spec.deployMode(mode));
             return this;
         }
 
         public Builder serviceType(String type) {
-            overrides.serviceType = type;
+            specOptions.add(spec -> spec.serviceType(type));
             return this;
         }
 
         public Builder idleTimeout(Duration timeout) {
-            overrides.idleTimeout = timeout;
+            specOptions.add(spec -> spec.idleTimeout(timeout));
             return this;
         }
 
         public Builder affinityMode(AffinityMode mode) {
-            overrides.affinityMode = mode;
+            specOptions.add(spec -> spec.affinityMode(mode));
             return this;
         }
 
@@ -390,7 +394,9 @@ public final class KubeCluster implements AutoCloseable {
 
         /** Validates everything, then creates the cluster and waits for its scheduler. */
         public KubeCluster start() {
-            ClusterSpec spec = overrides.applyTo(ClusterSpec.builder(config != null ? config : DaskConfig.load())).build();
+            ClusterSpec.Builder specBuilder = ClusterSpec.builder(config != null ? config : DaskConfig.load());
+            specOptions.forEach(option -> option.accept(specBuilder));
+            ClusterSpec spec = specBuilder.build();
             for (var finding : spec.findings()) {
                 log.warn("{}: {}", finding.fieldPath(), finding.message());
             }
