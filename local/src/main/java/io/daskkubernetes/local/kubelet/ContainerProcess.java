@@ -39,14 +39,12 @@ final class ContainerProcess {
   /**
    * Starts {@code program args...} in {@code workingDirectory} with exactly {@code environment}.
    *
-   * @param prefix words that put the process in the pod's network, such as {@code ip netns exec NAME}
+   * @param prefix words that put the process in the pod's sandbox, such as {@code ip netns exec NAME}; each
+   *               must exec (not fork) the rest of the command line
    */
   static ContainerProcess start(List<String> prefix, String program, List<String> args, Map<String, String> environment,
                                 Path workingDirectory, Path logFile) {
-    List<String> command = new ArrayList<>(prefix);
-    command.add(SETSID);
-    command.add(program);
-    command.addAll(args);
+    List<String> command = commandLine(prefix, program, args);
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(workingDirectory.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -55,12 +53,25 @@ final class ContainerProcess {
     builder.environment().clear();
     builder.environment().putAll(environment);
     try {
-      // The child is not a process group leader, so setsid makes it one without forking: pid == pgid.
       Process process = builder.start();
       return new ContainerProcess(process, Instant.now());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
     }
+  }
+
+  /**
+   * {@code setsid prefix... program args...}. setsid comes first: the child is not a process group leader,
+   * so setsid makes it one without forking (pid == pgid) before anything else runs, and the prefix's own
+   * steps (a mount, say) are in the group too. Each word of the prefix then execs the next, keeping that pid.
+   */
+  static List<String> commandLine(List<String> prefix, String program, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(SETSID);
+    command.addAll(prefix);
+    command.add(program);
+    command.addAll(args);
+    return command;
   }
 
   long pid() {
