@@ -207,7 +207,7 @@ public final class LocalKubernetes implements AutoCloseable {
           proxy = new ServiceProxy(namespaces::addServiceAddress, namespaces::removeServiceAddress, false);
           networkPrefix = namespaces.namePrefix();
         } else {
-          network = new HostNetwork();
+          network = HostNetwork.start(state.resolve("hosts"));
           clusterIps = ClusterIpAllocator.loopback();
           proxy = new ServiceProxy(ip -> { }, ip -> { }, true);
           networkPrefix = null;
