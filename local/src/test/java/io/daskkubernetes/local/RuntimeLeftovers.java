@@ -16,7 +16,12 @@ final class RuntimeLeftovers {
 
   /** PIDs of live processes whose environment has LOCAL_KUBERNETES_RUNTIME=runtimeId. */
   static List<Long> processes(String runtimeId) {
-    byte[] marker = ("LOCAL_KUBERNETES_RUNTIME=" + runtimeId + "\0").getBytes(StandardCharsets.UTF_8);
+    return processesWith("LOCAL_KUBERNETES_RUNTIME", runtimeId);
+  }
+
+  /** PIDs of live processes whose environment has {@code variable=value}. */
+  static List<Long> processesWith(String variable, String value) {
+    byte[] marker = (variable + "=" + value + "\0").getBytes(StandardCharsets.UTF_8);
     List<Long> found = new ArrayList<>();
     try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
       for (Path process : processes) {
