@@ -31,7 +31,9 @@ class TcpSchedulerClientDaskTest {
             dask.startWorker(scheduler, "w1", true);
             dask.startWorker(scheduler, "w2", true);
             client = new TcpSchedulerClient(scheduler.address());
-            await("two workers registered").atMost(LONG).until(() -> client.workers().size() == 2);
+            // A worker registers in status "init" and turns "running" a moment later: wait for both.
+            await("two workers registered and running").atMost(LONG).until(() -> client.workers().stream()
+                    .filter(worker -> "running".equals(worker.status())).count() == 2);
         } catch (Exception | AssertionError e) {
             throw new AssertionError("Dask did not start: " + e + dask.logTails(), e);
         }
