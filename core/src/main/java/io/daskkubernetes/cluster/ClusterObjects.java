@@ -4,6 +4,8 @@ import io.daskkubernetes.spec.ClusterModel;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +35,16 @@ final class ClusterObjects {
     }
 
     ConfigMap createOwner(ConfigMap owner) {
-        return create(owner);
+        try {
+            return create(owner);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                throw new ClusterException("a Dask cluster (or another ConfigMap) named " + owner.getMetadata().getName()
+                        + " already exists in namespace " + namespace + "; choose another name (kubernetes.name, --name)"
+                        + " or delete it first (dask-kubernetes delete " + owner.getMetadata().getName() + ")", e);
+            }
+            throw e;
+        }
     }
 
     <T extends HasMetadata> T create(T object) {

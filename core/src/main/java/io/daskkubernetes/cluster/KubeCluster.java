@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class KubeCluster implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KubeCluster.class);
-    private static final Duration POD_DELETION_WAIT = Duration.ofSeconds(60);
+    static final Duration POD_DELETION_WAIT = Duration.ofSeconds(60);
 
     private final KubernetesClient client;
     private final boolean ownsClient;
@@ -62,7 +62,7 @@ public final class KubeCluster implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private AdaptiveLoop adaptive;
 
-    private KubeCluster(Started started) {
+    private KubeCluster(ClusterStart started) {
         this.client = started.client;
         this.ownsClient = started.ownsClient;
         this.spec = started.spec;
@@ -265,7 +265,7 @@ public final class KubeCluster implements AutoCloseable {
         }
     }
 
-    private static void closeEndpoint(SchedulerEndpoint endpoint) {
+    static void closeEndpoint(SchedulerEndpoint endpoint) {
         if (endpoint == null) {
             return;
         }
@@ -274,20 +274,6 @@ public final class KubeCluster implements AutoCloseable {
         } catch (IOException e) {
             log.warn("Could not close the way to the scheduler ({}): {}", endpoint.how(), e.toString());
         }
-    }
-
-    /** What a start produced; handed to the constructor once everything works. */
-    private static final class Started {
-        KubernetesClient client;
-        boolean ownsClient;
-        ClusterSpec spec;
-        ClusterModel model;
-        ClusterObjects objects;
-        SchedulerEndpoint endpoint;
-        LocalSchedulerProcess localScheduler;
-        SchedulerClient scheduler;
-        ExecutorService podCreators;
-        boolean closeAtExit;
     }
 
     /** Options of a cluster; anything not set comes from Dask's configuration ({@code kubernetes.*}). */
@@ -400,17 +386,14 @@ public final class KubeCluster implements AutoCloseable {
             for (var finding : spec.findings()) {
                 log.warn("{}: {}", finding.fieldPath(), finding.message());
             }
-            Started started = new Started();
-            started.spec = spec;
-            started.closeAtExit = closeAtExit;
-            started.ownsClient = client == null;
-            started.client = client != null ? client : KubernetesAccess.connect(context);
+            boolean ownsClient = client == null;
+            KubernetesClient kubernetes = ownsClient ? KubernetesAccess.connect(context) : client;
             KubeCluster cluster;
             try {
-                cluster = new KubeCluster(launch(started));
+                cluster = new KubeCluster(new ClusterStart(kubernetes, ownsClient, spec, closeAtExit).run(schedulerProgram));
             } catch (RuntimeException e) {
-                if (started.ownsClient) {
-                    started.client.close();
+                if (ownsClient) {
+                    kubernetes.close();
                 }
                 throw e;
             }
@@ -423,64 +406,6 @@ public final class KubeCluster implements AutoCloseable {
                 }
             }
             return cluster;
-        }
-
-        private Started launch(Started s) {
-            String namespace = KubernetesAccess.namespace(s.spec.namespace().orElse(null), s.client);
-            Duration wait = s.spec.schedulerServiceWaitTimeout();
-            s.objects = new ClusterObjects(s.client, namespace);
-            s.podCreators = Executors.newFixedThreadPool(8, runnable -> {
-                Thread thread = new Thread(runnable, "dask-pod-create");
-                thread.setDaemon(true);
-                return thread;
-            });
-            try {
-                if (s.spec.deployMode() == DeployMode.LOCAL) {
-                    s.localScheduler = LocalSchedulerProcess.start(schedulerProgram,
-                            URI.create(s.client.getConfiguration().getMasterUrl()), wait);
-                    s.model = ClusterModel.withExternalScheduler(s.spec, namespace, s.localScheduler.addressForWorkers());
-                    ConfigMap owner = s.objects.createOwner(s.model.owner());
-                    s.model = s.model.ownedBy(owner);
-                    s.endpoint = s.localScheduler.endpoint();
-                } else {
-                    s.model = ClusterModel.of(s.spec, namespace);
-                    ConfigMap owner = s.objects.createOwner(s.model.owner());
-                    s.model = s.model.ownedBy(owner);
-                    log.info("Creating scheduler for cluster {} in namespace {}", s.model.name(), namespace);
-                    s.objects.create(s.model.schedulerPod());
-                    s.objects.create(s.model.schedulerService());
-                    s.model.podDisruptionBudget().ifPresent(s.objects::create);
-                    new SchedulerReadiness(s.client).await(namespace, s.model.schedulerPod().getMetadata().getName(), wait);
-                    s.endpoint = new SchedulerEndpoints(s.client).reach(namespace, s.model.schedulerService()
-                            .getMetadata().getName(), wait);
-                }
-                s.scheduler = SchedulerClients.connect(s.endpoint.tcpAddress(), URI.create(s.endpoint.dashboardBase()), wait);
-                log.info("Cluster {} is up: scheduler at {}", s.model.name(), s.endpoint.tcpAddress());
-                return s;
-            } catch (RuntimeException e) {
-                cleanUpFailedStart(s, e);
-                throw e;
-            }
-        }
-
-        private static void cleanUpFailedStart(Started s, RuntimeException cause) {
-            log.debug("Start failed; removing what was created", cause);
-            try {
-                if (s.scheduler != null) {
-                    s.scheduler.close();
-                }
-                closeEndpoint(s.endpoint);
-                if (s.model != null) {
-                    s.objects.deleteAll(s.model, POD_DELETION_WAIT);
-                }
-            } catch (RuntimeException cleanupFailure) {
-                cause.addSuppressed(cleanupFailure);
-            } finally {
-                if (s.localScheduler != null) {
-                    s.localScheduler.close();
-                }
-                s.podCreators.shutdownNow();
-            }
         }
     }
 }

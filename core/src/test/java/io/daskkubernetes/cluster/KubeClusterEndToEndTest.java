@@ -151,6 +151,20 @@ class KubeClusterEndToEndTest {
     }
 
     @Test
+    void aSecondClusterWithTheSameNameIsRefusedAndTheFirstKeepsEverything() {
+        try (KubeCluster first = cluster().name("twin-name").workerTemplate(PodTemplates.fromYaml(SEED_SPEC)).start()) {
+            assertThatThrownBy(() -> cluster().name("twin-name").workerTemplate(PodTemplates.fromYaml(SEED_SPEC)).start())
+                    .isInstanceOf(ClusterException.class)
+                    .hasMessageContaining("named twin-name already exists")
+                    .hasMessageContaining("choose another name");
+            assertThat(client.configMaps().inNamespace("default").withName("twin-name").get()).isNotNull();
+            assertThat(client.services().inNamespace("default").withName("twin-name").get()).isNotNull();
+            assertThat(first.schedulerClient().healthy()).isTrue();
+        }
+        assertNothingLeft("twin-name");
+    }
+
+    @Test
     void dashboardLinkAndWorkerNamesFollowTheConfiguration() throws Exception {
         DaskConfig config = config()
                 .with("distributed.dashboard.link", "http://{host}:{port}/proxy/{HOME}/status")

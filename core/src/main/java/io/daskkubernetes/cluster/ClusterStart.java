@@ -1,0 +1,111 @@
+package io.daskkubernetes.cluster;
+
+import io.daskkubernetes.scheduler.SchedulerClient;
+import io.daskkubernetes.scheduler.SchedulerClients;
+import io.daskkubernetes.spec.ClusterModel;
+import io.daskkubernetes.spec.ClusterSpec;
+import io.daskkubernetes.spec.DeployMode;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The start of a cluster as a short list of named steps: the owner, the scheduler (a pod and a
+ * Service, or a local process), the way to reach it, a client for it. If a step fails, whatever
+ * the earlier steps created is removed before the failure goes on to the caller.
+ */
+final class ClusterStart {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterStart.class);
+
+    final KubernetesClient client;
+    final boolean ownsClient;
+    final ClusterSpec spec;
+    final boolean closeAtExit;
+    final ExecutorService podCreators;
+    ClusterModel model;
+    ClusterObjects objects;
+    SchedulerEndpoint endpoint;
+    LocalSchedulerProcess localScheduler;
+    SchedulerClient scheduler;
+
+    ClusterStart(KubernetesClient client, boolean ownsClient, ClusterSpec spec, boolean closeAtExit) {
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.spec = spec;
+        this.closeAtExit = closeAtExit;
+        this.podCreators = Executors.newFixedThreadPool(8, runnable -> {
+            Thread thread = new Thread(runnable, "dask-pod-create");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Runs every step; {@code schedulerProgram} is the program of deploy mode local. */
+    ClusterStart run(String schedulerProgram) {
+        String namespace = KubernetesAccess.namespace(spec.namespace().orElse(null), client);
+        Duration wait = spec.schedulerServiceWaitTimeout();
+        objects = new ClusterObjects(client, namespace);
+        try {
+            if (spec.deployMode() == DeployMode.LOCAL) {
+                startLocalScheduler(schedulerProgram, namespace, wait);
+            } else {
+                startSchedulerPod(namespace, wait);
+            }
+            scheduler = SchedulerClients.connect(endpoint.tcpAddress(), URI.create(endpoint.dashboardBase()), wait);
+            log.info("Cluster {} is up: scheduler at {}", model.name(), endpoint.tcpAddress());
+            return this;
+        } catch (RuntimeException e) {
+            removeWhatWasCreated(e);
+            throw e;
+        }
+    }
+
+    private void startLocalScheduler(String program, String namespace, Duration wait) {
+        localScheduler = LocalSchedulerProcess.start(program, URI.create(client.getConfiguration().getMasterUrl()), wait);
+        createOwner(ClusterModel.withExternalScheduler(spec, namespace, localScheduler.addressForWorkers()));
+        endpoint = localScheduler.endpoint();
+    }
+
+    private void startSchedulerPod(String namespace, Duration wait) {
+        createOwner(ClusterModel.of(spec, namespace));
+        log.info("Creating scheduler for cluster {} in namespace {}", model.name(), namespace);
+        objects.create(model.schedulerPod());
+        objects.create(model.schedulerService());
+        model.podDisruptionBudget().ifPresent(objects::create);
+        new SchedulerReadiness(client).await(namespace, model.schedulerPod().getMetadata().getName(), wait);
+        endpoint = new SchedulerEndpoints(client).reach(namespace, model.schedulerService().getMetadata().getName(), wait);
+    }
+
+    /**
+     * The owner first: everything created after it points to it. Only once it exists is the model
+     * kept, so that a failed start never deletes objects of another cluster that had the same name.
+     */
+    private void createOwner(ClusterModel unowned) {
+        model = unowned.ownedBy(objects.createOwner(unowned.owner()));
+    }
+
+    private void removeWhatWasCreated(RuntimeException cause) {
+        log.debug("Start failed; removing what was created", cause);
+        try {
+            if (scheduler != null) {
+                scheduler.close();
+            }
+            KubeCluster.closeEndpoint(endpoint);
+            if (model != null) {
+                objects.deleteAll(model, KubeCluster.POD_DELETION_WAIT);
+            }
+        } catch (RuntimeException cleanupFailure) {
+            cause.addSuppressed(cleanupFailure);
+        } finally {
+            if (localScheduler != null) {
+                localScheduler.close();
+            }
+            podCreators.shutdownNow();
+        }
+    }
+}
