@@ -71,6 +71,27 @@ final class DaskProcesses implements AutoCloseable {
         }
     }
 
+    /**
+     * A scheduler (its HTTP API on or off) with workers w1..wN under nannies, returned once every
+     * worker is registered and running (a worker registers as "init" and turns "running" a moment
+     * later); fails with the processes' logs when Dask does not come up.
+     */
+    Scheduler startSchedulerWithRunningWorkers(boolean httpApi, int workers, java.time.Duration timeout) {
+        try {
+            Scheduler scheduler = startScheduler(httpApi);
+            for (int i = 1; i <= workers; i++) {
+                startWorker(scheduler, "w" + i, true);
+            }
+            try (TcpSchedulerClient client = new TcpSchedulerClient(scheduler.address())) {
+                org.awaitility.Awaitility.await(workers + " workers registered and running").atMost(timeout)
+                        .until(() -> client.workers().stream().filter(w -> "running".equals(w.status())).count() == workers);
+            }
+            return scheduler;
+        } catch (Exception | AssertionError e) {
+            throw new AssertionError("Dask did not start: " + e + logTails(), e);
+        }
+    }
+
     /** Starts a scheduler on free loopback ports and waits until both ports listen. */
     Scheduler startScheduler(boolean httpApi) throws IOException {
         int port = freePort();

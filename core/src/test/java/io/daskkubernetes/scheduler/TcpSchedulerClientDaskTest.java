@@ -26,17 +26,8 @@ class TcpSchedulerClientDaskTest {
     @BeforeAll
     void startScheduler() throws Exception {
         dask = new DaskProcesses();
-        try {
-            scheduler = dask.startScheduler(false);
-            dask.startWorker(scheduler, "w1", true);
-            dask.startWorker(scheduler, "w2", true);
-            client = new TcpSchedulerClient(scheduler.address());
-            // A worker registers in status "init" and turns "running" a moment later: wait for both.
-            await("two workers registered and running").atMost(LONG).until(() -> client.workers().stream()
-                    .filter(worker -> "running".equals(worker.status())).count() == 2);
-        } catch (Exception | AssertionError e) {
-            throw new AssertionError("Dask did not start: " + e + dask.logTails(), e);
-        }
+        scheduler = dask.startSchedulerWithRunningWorkers(false, 2, LONG);
+        client = new TcpSchedulerClient(scheduler.address());
     }
 
     @AfterAll
