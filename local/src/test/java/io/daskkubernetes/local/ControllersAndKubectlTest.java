@@ -29,25 +29,16 @@ class ControllersAndKubectlTest {
 
   private static LocalKubernetes kubernetes;
   private static KubernetesClient client;
-  private static String runtimeId;
-  private static String prefix;
 
   @BeforeAll
   static void start() {
     kubernetes = LocalKubernetes.start();
     client = kubernetes.client();
-    runtimeId = kubernetes.runtimeId();
-    prefix = kubernetes.networkPrefix();
   }
 
   @AfterAll
   static void stopAndCheckNothingIsLeft() {
-    kubernetes.close();
-    assertThat(RuntimeLeftovers.processes(runtimeId)).isEmpty();
-    if (prefix != null) {
-      assertThat(RuntimeLeftovers.networkNamespaces(prefix)).isEmpty();
-      assertThat(RuntimeLeftovers.links(prefix)).isEmpty();
-    }
+    RuntimeLeftovers.closeAndAssertNothingLeft(kubernetes);
   }
 
   private static OwnerReference ownedBy(io.fabric8.kubernetes.api.model.HasMetadata owner) {

@@ -27,25 +27,16 @@ class DaskEndToEndTest {
 
   private static LocalKubernetes kubernetes;
   private static KubernetesClient client;
-  private static String runtimeId;
-  private static String prefix;
 
   @BeforeAll
   static void start() {
     kubernetes = LocalKubernetes.start();
     client = kubernetes.client();
-    runtimeId = kubernetes.runtimeId();
-    prefix = kubernetes.networkPrefix();
   }
 
   @AfterAll
   static void stopAndCheckNothingIsLeft() {
-    kubernetes.close();
-    assertThat(RuntimeLeftovers.processes(runtimeId)).isEmpty();
-    if (prefix != null) {
-      assertThat(RuntimeLeftovers.networkNamespaces(prefix)).isEmpty();
-      assertThat(RuntimeLeftovers.links(prefix)).isEmpty();
-    }
+    RuntimeLeftovers.closeAndAssertNothingLeft(kubernetes);
   }
 
   private static Pod scheduler() {

@@ -26,19 +26,16 @@ class DaskOnHostNetworkTest {
 
   private static LocalKubernetes kubernetes;
   private static KubernetesClient client;
-  private static String runtimeId;
 
   @BeforeAll
   static void start() {
     kubernetes = LocalKubernetes.builder().podNetwork(PodNetworkMode.HOST).start();
     client = kubernetes.client();
-    runtimeId = kubernetes.runtimeId();
   }
 
   @AfterAll
   static void stopAndCheckNothingIsLeft() {
-    kubernetes.close();
-    assertThat(RuntimeLeftovers.processes(runtimeId)).isEmpty();
+    RuntimeLeftovers.closeAndAssertNothingLeft(kubernetes);
   }
 
   /** A free port: pods share the host's ports, and other tests may run Dask on 8786 at the same time. */

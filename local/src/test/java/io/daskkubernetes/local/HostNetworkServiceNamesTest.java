@@ -27,22 +27,16 @@ class HostNetworkServiceNamesTest {
 
   private static LocalKubernetes kubernetes;
   private static KubernetesClient client;
-  private static String runtimeId;
-  private static Path stateDirectory;
 
   @BeforeAll
   static void start() {
     kubernetes = LocalKubernetes.builder().podNetwork(PodNetworkMode.HOST).start();
     client = kubernetes.client();
-    runtimeId = kubernetes.runtimeId();
-    stateDirectory = kubernetes.stateDirectory();
   }
 
   @AfterAll
   static void stopAndCheckNothingIsLeft() {
-    kubernetes.close();
-    assertThat(RuntimeLeftovers.processes(runtimeId)).isEmpty();
-    assertThat(stateDirectory).doesNotExist();
+    RuntimeLeftovers.closeAndAssertNothingLeft(kubernetes);
   }
 
   private static int freePort() throws IOException {

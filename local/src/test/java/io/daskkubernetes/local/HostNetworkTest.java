@@ -21,19 +21,16 @@ class HostNetworkTest {
 
   private static LocalKubernetes kubernetes;
   private static KubernetesClient client;
-  private static String runtimeId;
 
   @BeforeAll
   static void start() {
     kubernetes = LocalKubernetes.builder().podNetwork(PodNetworkMode.HOST).start();
     client = kubernetes.client();
-    runtimeId = kubernetes.runtimeId();
   }
 
   @AfterAll
-  static void stop() {
-    kubernetes.close();
-    assertThat(RuntimeLeftovers.processes(runtimeId)).isEmpty();
+  static void stopAndCheckNothingIsLeft() {
+    RuntimeLeftovers.closeAndAssertNothingLeft(kubernetes);
   }
 
   @Test

@@ -26,14 +26,12 @@ class KubeletTest {
   private static LocalKubernetes kubernetes;
   private static KubernetesClient client;
   private static String runtimeId;
-  private static Path stateDirectory;
 
   @BeforeAll
   static void start() {
     kubernetes = LocalKubernetes.start();
     client = kubernetes.client();
     runtimeId = kubernetes.runtimeId();
-    stateDirectory = kubernetes.stateDirectory();
   }
 
   @AfterEach
@@ -44,9 +42,7 @@ class KubeletTest {
 
   @AfterAll
   static void stopAndCheckNothingIsLeft() {
-    kubernetes.close();
-    assertThat(RuntimeLeftovers.processes(runtimeId)).isEmpty();
-    assertThat(stateDirectory).doesNotExist();
+    RuntimeLeftovers.closeAndAssertNothingLeft(kubernetes);
   }
 
   private static PodBuilder pod(String name, String restartPolicy, String... command) {

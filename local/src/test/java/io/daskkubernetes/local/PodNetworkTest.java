@@ -25,25 +25,16 @@ class PodNetworkTest {
 
   private static LocalKubernetes kubernetes;
   private static KubernetesClient client;
-  private static String runtimeId;
-  private static String prefix;
 
   @BeforeAll
   static void start() {
     kubernetes = LocalKubernetes.builder().podNetwork(PodNetworkMode.NAMESPACES).start();
     client = kubernetes.client();
-    runtimeId = kubernetes.runtimeId();
-    prefix = kubernetes.networkPrefix();
   }
 
   @AfterAll
   static void stopAndCheckNothingIsLeft() {
-    kubernetes.close();
-    assertThat(RuntimeLeftovers.processes(runtimeId)).isEmpty();
-    assertThat(RuntimeLeftovers.networkNamespaces(prefix)).isEmpty();
-    assertThat(RuntimeLeftovers.links(prefix)).isEmpty();
-    assertThat(java.nio.file.Path.of("/etc/netns")).isDirectoryNotContaining(p -> p.getFileName().toString()
-        .startsWith(prefix));
+    RuntimeLeftovers.closeAndAssertNothingLeft(kubernetes);
   }
 
   /** A web server on port 8786 whose page is its own name, ready once it listens. */

@@ -1,5 +1,7 @@
 package io.daskkubernetes.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -15,6 +17,27 @@ final class RuntimeLeftovers {
   }
 
   /** PIDs of live processes whose environment has LOCAL_KUBERNETES_RUNTIME=runtimeId. */
+  /**
+   * Closes a runtime and asserts that nothing of it is left: no process carrying its runtime id, no
+   * network namespace, link or /etc/netns entry with its prefix, no state directory.
+   */
+  static void closeAndAssertNothingLeft(LocalKubernetes kubernetes) {
+    String runtimeId = kubernetes.runtimeId();
+    String prefix = kubernetes.networkPrefix();
+    Path stateDirectory = kubernetes.stateDirectory();
+    kubernetes.close();
+    assertThat(processes(runtimeId)).as("processes of " + runtimeId).isEmpty();
+    assertThat(stateDirectory).doesNotExist();
+    if (prefix != null) {
+      assertThat(networkNamespaces(prefix)).isEmpty();
+      assertThat(links(prefix)).isEmpty();
+      assertThat(Path.of("/etc/netns"))
+          .satisfiesAnyOf(netns -> assertThat(netns).doesNotExist(),
+              netns -> assertThat(netns)
+                  .isDirectoryNotContaining(entry -> entry.getFileName().toString().startsWith(prefix)));
+    }
+  }
+
   static List<Long> processes(String runtimeId) {
     return processesWith("LOCAL_KUBERNETES_RUNTIME", runtimeId);
   }
