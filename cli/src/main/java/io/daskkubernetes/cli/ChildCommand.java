@@ -3,7 +3,10 @@ package io.daskkubernetes.cli;
 import java.io.IOException;
 import java.util.List;
 
-/** A user's command run with the cluster's address in its environment, its output passed straight through. */
+/**
+ * A user's command run with the cluster's address in its environment, its output passed straight
+ * through.
+ */
 final class ChildCommand {
 
     private final List<String> command;
@@ -20,8 +23,12 @@ final class ChildCommand {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot run '" + command.get(0) + "': " + e.getMessage()
-                    + "; check the command after --");
+            throw new IllegalArgumentException(
+                    "cannot run '"
+                            + command.get(0)
+                            + "': "
+                            + e.getMessage()
+                            + "; check the command after --");
         }
         try {
             return process.waitFor();

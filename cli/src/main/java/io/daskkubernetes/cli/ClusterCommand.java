@@ -13,25 +13,25 @@ final class ClusterCommand implements Callable<Integer> {
 
     private static final java.time.Duration OWNER_CHECK = java.time.Duration.ofSeconds(2);
 
-    @ParentCommand
-    DaskKubernetesCommand root;
+    @ParentCommand DaskKubernetesCommand root;
 
-    @Mixin
-    ClusterOptions options;
+    @Mixin ClusterOptions options;
 
     @Override
     public Integer call() throws Exception {
         Progress progress = Progress.onStandardError();
         try (ShutdownSequence shutdown = new ShutdownSequence()) {
             KubeCluster cluster = options.startOn(root, shutdown, progress);
-            System.out.println("cluster:   " + cluster.name() + " (namespace " + cluster.namespace() + ")");
+            System.out.println(
+                    "cluster:   " + cluster.name() + " (namespace " + cluster.namespace() + ")");
             System.out.println("scheduler: " + cluster.schedulerAddress());
             System.out.println("dashboard: " + cluster.dashboardLink());
             System.out.flush();
             Integer countStart = DaskConfig.load().getInteger("kubernetes.count.start");
             options.scaleAndWait(cluster, countStart == null ? 0 : countStart, progress);
             progress.step("Cluster " + cluster.name() + " is ready; press Ctrl-C to close it");
-            // Until a signal, or until someone deletes the cluster (dask-kubernetes delete, kubectl).
+            // Until a signal, or until someone deletes the cluster (dask-kubernetes delete,
+            // kubectl).
             while (!shutdown.awaitSignal(OWNER_CHECK)) {
                 if (cluster.deletedElsewhere()) {
                     progress.step("Cluster " + cluster.name() + " was deleted elsewhere; closing");

@@ -10,27 +10,45 @@ import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-/** The options that describe a cluster to start, shared by {@code cluster}, {@code run} and {@code demo}. */
+/**
+ * The options that describe a cluster to start, shared by {@code cluster}, {@code run} and {@code
+ * demo}.
+ */
 final class ClusterOptions {
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Template template = new Template();
 
     static final class Template {
-        @Option(names = "--spec", paramLabel = "FILE", description = "Worker pod spec (YAML), as for KubeCluster.from_yaml.")
+        @Option(
+                names = "--spec",
+                paramLabel = "FILE",
+                description = "Worker pod spec (YAML), as for KubeCluster.from_yaml.")
         Path spec;
 
-        @Option(names = "--image", paramLabel = "IMAGE", description = "Make the worker pod from this image (make_pod_spec).")
+        @Option(
+                names = "--image",
+                paramLabel = "IMAGE",
+                description = "Make the worker pod from this image (make_pod_spec).")
         String image;
     }
 
-    @Option(names = "--nthreads", paramLabel = "N", description = "With --image: threads per worker (default: 1).")
+    @Option(
+            names = "--nthreads",
+            paramLabel = "N",
+            description = "With --image: threads per worker (default: 1).")
     int threads = 1;
 
-    @Option(names = "--memory-limit", paramLabel = "QTY", description = "With --image: memory limit, e.g. 4G.")
+    @Option(
+            names = "--memory-limit",
+            paramLabel = "QTY",
+            description = "With --image: memory limit, e.g. 4G.")
     String memoryLimit;
 
-    @Option(names = "--memory-request", paramLabel = "QTY", description = "With --image: memory request.")
+    @Option(
+            names = "--memory-request",
+            paramLabel = "QTY",
+            description = "With --image: memory request.")
     String memoryRequest;
 
     @Option(names = "--cpu-limit", paramLabel = "QTY", description = "With --image: CPU limit.")
@@ -43,39 +61,67 @@ final class ClusterOptions {
     Size size = new Size();
 
     static final class Size {
-        @Option(names = "--workers", paramLabel = "N", description = "Number of workers (default: kubernetes.count.start).")
+        @Option(
+                names = "--workers",
+                paramLabel = "N",
+                description = "Number of workers (default: kubernetes.count.start).")
         Integer workers;
 
-        @Option(names = "--adapt", paramLabel = "MIN:MAX", converter = AdaptRange.Converter.class,
+        @Option(
+                names = "--adapt",
+                paramLabel = "MIN:MAX",
+                converter = AdaptRange.Converter.class,
                 description = "Scale adaptively between MIN and MAX workers.")
         AdaptRange adapt;
     }
 
-    @Option(names = "--name", paramLabel = "TEMPLATE", description = "Cluster name template (default: kubernetes.name).")
+    @Option(
+            names = "--name",
+            paramLabel = "TEMPLATE",
+            description = "Cluster name template (default: kubernetes.name).")
     String name;
 
-    @Option(names = "--deploy-mode", paramLabel = "MODE", description = "remote (scheduler in a pod) or local (scheduler here).")
+    @Option(
+            names = "--deploy-mode",
+            paramLabel = "MODE",
+            description = "remote (scheduler in a pod) or local (scheduler here).")
     String deployMode;
 
-    @Option(names = "--service-type", paramLabel = "TYPE", description = "Scheduler Service type (default: ClusterIP).")
+    @Option(
+            names = "--service-type",
+            paramLabel = "TYPE",
+            description = "Scheduler Service type (default: ClusterIP).")
     String serviceType;
 
-    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Environment variable for every container (repeatable).")
+    @Option(
+            names = "--env",
+            paramLabel = "KEY=VALUE",
+            description = "Environment variable for every container (repeatable).")
     Map<String, String> env = new LinkedHashMap<>();
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "How long to wait for the workers (default: 300).")
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            description = "How long to wait for the workers (default: 300).")
     int workerTimeoutSeconds = 300;
 
-    /** Starts the cluster the options describe, without workers yet; {@link #workersWanted} tells how many. */
+    /**
+     * Starts the cluster the options describe, without workers yet; {@link #workersWanted} tells
+     * how many.
+     */
     KubeCluster start(KubernetesTarget target) {
-        KubeCluster.Builder builder = KubeCluster.builder()
-                .closeAtExit(false) // ShutdownSequence closes it, before the runtime it may run on
-                .kubernetesClient(target.client())
-                .namespace(target.namespace());
+        KubeCluster.Builder builder =
+                KubeCluster.builder()
+                        .closeAtExit(
+                                false) // ShutdownSequence closes it, before the runtime it may run
+                        // on
+                        .kubernetesClient(target.client())
+                        .namespace(target.namespace());
         if (template.spec != null) {
             builder.workerTemplate(PodTemplates.fromYaml(template.spec));
         } else if (template.image != null) {
-            MakePodSpec.Builder pod = MakePodSpec.builder().image(template.image).threadsPerWorker(threads);
+            MakePodSpec.Builder pod =
+                    MakePodSpec.builder().image(template.image).threadsPerWorker(threads);
             if (memoryLimit != null) {
                 pod.memoryLimit(memoryLimit);
             }
@@ -107,7 +153,10 @@ final class ClusterOptions {
         return builder.start();
     }
 
-    /** Opens the target and starts the cluster on it, both closed by {@code shutdown} in the right order. */
+    /**
+     * Opens the target and starts the cluster on it, both closed by {@code shutdown} in the right
+     * order.
+     */
     KubeCluster startOn(DaskKubernetesCommand root, ShutdownSequence shutdown, Progress progress) {
         KubernetesTarget target = shutdown.add(root.target());
         progress.step("Starting the scheduler" + (target.isLocal() ? " on the local runtime" : ""));

@@ -7,42 +7,60 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** The top command: global options, shared by every subcommand, and the list of subcommands. */
-@Command(name = "dask-kubernetes",
+@Command(
+        name = "dask-kubernetes",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Dask clusters on Kubernetes, through the native Kubernetes API.",
         subcommands = {
-                ClusterCommand.class, RunCommand.class, ListCommand.class, ScaleCommand.class,
-                LogsCommand.class, DeleteCommand.class, LintCommand.class, LocalCommand.class,
-                DemoCommand.class, AutoComplete.GenerateCompletion.class
+            ClusterCommand.class, RunCommand.class, ListCommand.class, ScaleCommand.class,
+            LogsCommand.class, DeleteCommand.class, LintCommand.class, LocalCommand.class,
+            DemoCommand.class, AutoComplete.GenerateCompletion.class
         })
 final class DaskKubernetesCommand implements Runnable {
 
-    @Option(names = "--kubeconfig", scope = ScopeType.INHERIT, paramLabel = "FILE",
+    @Option(
+            names = "--kubeconfig",
+            scope = ScopeType.INHERIT,
+            paramLabel = "FILE",
             description = "kubeconfig file (default: $KUBECONFIG or ~/.kube/config).")
     Path kubeconfig;
 
-    @Option(names = "--context", scope = ScopeType.INHERIT, paramLabel = "NAME",
+    @Option(
+            names = "--context",
+            scope = ScopeType.INHERIT,
+            paramLabel = "NAME",
             description = "kubeconfig context (default: the current one).")
     String context;
 
-    @Option(names = {"-n", "--namespace"}, scope = ScopeType.INHERIT, paramLabel = "NS",
+    @Option(
+            names = {"-n", "--namespace"},
+            scope = ScopeType.INHERIT,
+            paramLabel = "NS",
             description = "namespace (default: the context's, else default).")
     String namespace;
 
-    @Option(names = "--local", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--local",
+            scope = ScopeType.INHERIT,
             description = "Use an embedded local runtime instead of a Kubernetes cluster.")
     boolean local;
 
-    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT",
-            description = "Output format where the output is data: ${COMPLETION-CANDIDATES} (default: table).")
+    @Option(
+            names = {"-o", "--output"},
+            scope = ScopeType.INHERIT,
+            paramLabel = "FORMAT",
+            description =
+                    "Output format where the output is data: ${COMPLETION-CANDIDATES} (default: table).")
     OutputFormat output = OutputFormat.table;
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Debug logs and stack traces.")
+    @Option(
+            names = {"-v", "--verbose"},
+            scope = ScopeType.INHERIT,
+            description = "Debug logs and stack traces.")
     boolean verbose;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {

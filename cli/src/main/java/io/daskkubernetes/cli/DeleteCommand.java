@@ -10,8 +10,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "delete", description = "Delete a cluster: its scheduler, workers and Service.")
 final class DeleteCommand implements Callable<Integer> {
 
-    @ParentCommand
-    DaskKubernetesCommand root;
+    @ParentCommand DaskKubernetesCommand root;
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The cluster's name (see list).")
     String name;

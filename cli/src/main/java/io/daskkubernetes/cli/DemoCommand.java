@@ -16,18 +16,28 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code demo}: the seed's example end to end on the local runtime: a cluster from
- * examples/worker-spec.yml, 3 workers, {@code da.ones((1000, 1000, 1000), chunks=(100, 100, 10)).mean()}.
+ * examples/worker-spec.yml, 3 workers, {@code da.ones((1000, 1000, 1000), chunks=(100, 100,
+ * 10)).mean()}.
  */
-@Command(name = "demo", description = "Run the dask-kubernetes documentation's example on the local runtime.")
+@Command(
+        name = "demo",
+        description = "Run the dask-kubernetes documentation's example on the local runtime.")
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--spec", paramLabel = "FILE", description = "Worker spec (default: examples/worker-spec.yml, else the built-in copy).")
+    @Option(
+            names = "--spec",
+            paramLabel = "FILE",
+            description =
+                    "Worker spec (default: examples/worker-spec.yml, else the built-in copy).")
     Path spec;
 
     @Option(names = "--workers", paramLabel = "N", description = "Number of workers (default: 3).")
     int workers = 3;
 
-    @Option(names = "--size", paramLabel = "N", description = "Edge of the array (default: 1000, as the documentation).")
+    @Option(
+            names = "--size",
+            paramLabel = "N",
+            description = "Edge of the array (default: 1000, as the documentation).")
     int size = 1000;
 
     @Override
@@ -39,24 +49,46 @@ final class DemoCommand implements Callable<Integer> {
             Path workerSpec = spec != null ? spec : builtIn("worker-spec.yml", workDir);
             Path script = builtIn("array_mean.py", workDir);
             progress.step("Starting the local Kubernetes runtime");
-            LocalKubernetes runtime = shutdown.add(LocalKubernetes.builder().closeAtExit(false).start());
+            LocalKubernetes runtime =
+                    shutdown.add(LocalKubernetes.builder().closeAtExit(false).start());
             progress.step("Starting the scheduler of a cluster from " + workerSpec);
-            KubeCluster cluster = shutdown.add(KubeCluster.builder().closeAtExit(false)
-                    .kubernetesClient(runtime.client())
-                    .workerTemplate(PodTemplates.fromYaml(workerSpec))
-                    .workers(0)
-                    .start());
-            progress.step("Scheduler at " + cluster.schedulerAddress() + ", dashboard " + cluster.dashboardLink());
+            KubeCluster cluster =
+                    shutdown.add(
+                            KubeCluster.builder()
+                                    .closeAtExit(false)
+                                    .kubernetesClient(runtime.client())
+                                    .workerTemplate(PodTemplates.fromYaml(workerSpec))
+                                    .workers(0)
+                                    .start());
+            progress.step(
+                    "Scheduler at "
+                            + cluster.schedulerAddress()
+                            + ", dashboard "
+                            + cluster.dashboardLink());
             progress.step("Scaling to " + workers + " workers");
             cluster.scale(workers);
             progress.awaitWorkers(cluster, workers, 300);
-            progress.step("Computing da.ones((" + size + ", " + size + ", " + size + ")).mean() on the cluster");
-            List<String> command = new ArrayList<>(List.of(DaskInstallation.PYTHON.toString(), script.toString(),
-                    cluster.schedulerAddress()));
+            progress.step(
+                    "Computing da.ones(("
+                            + size
+                            + ", "
+                            + size
+                            + ", "
+                            + size
+                            + ")).mean() on the cluster");
+            List<String> command =
+                    new ArrayList<>(
+                            List.of(
+                                    DaskInstallation.PYTHON.toString(),
+                                    script.toString(),
+                                    cluster.schedulerAddress()));
             ProcessBuilder python = new ProcessBuilder(command).inheritIO();
             python.environment().putAll(Map.of("DASK_EXAMPLE_SIZE", String.valueOf(size)));
             int exit = python.start().waitFor();
-            progress.step(exit == 0 ? "Done; closing the cluster" : "The example failed (exit " + exit + "); closing the cluster");
+            progress.step(
+                    exit == 0
+                            ? "Done; closing the cluster"
+                            : "The example failed (exit " + exit + "); closing the cluster");
             return exit;
         } finally {
             deleteTree(workDir);
@@ -71,7 +103,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         try (InputStream resource = DemoCommand.class.getResourceAsStream("/examples/" + name)) {
             if (resource == null) {
-                throw new IllegalStateException("the jar has no built-in examples/" + name + "; pass --spec");
+                throw new IllegalStateException(
+                        "the jar has no built-in examples/" + name + "; pass --spec");
             }
             Path copy = workDir.resolve(name);
             Files.copy(resource, copy);

@@ -16,11 +16,14 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     }
 
     @Override
-    public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
+    public int handleExecutionException(
+            Exception e, CommandLine commandLine, ParseResult parseResult) {
         if (verbose) {
             e.printStackTrace(commandLine.getErr());
         }
-        commandLine.getErr().println(commandLine.getColorScheme().errorText("error: " + describe(e)));
+        commandLine
+                .getErr()
+                .println(commandLine.getColorScheme().errorText("error: " + describe(e)));
         if (!verbose) {
             commandLine.getErr().println("(run with -v for details)");
         }

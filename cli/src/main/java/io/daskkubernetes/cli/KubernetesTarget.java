@@ -19,7 +19,8 @@ final class KubernetesTarget implements AutoCloseable {
     private final LocalKubernetes localRuntime;
     private final String namespace;
 
-    private KubernetesTarget(KubernetesClient client, LocalKubernetes localRuntime, String namespace) {
+    private KubernetesTarget(
+            KubernetesClient client, LocalKubernetes localRuntime, String namespace) {
         this.client = client;
         this.localRuntime = localRuntime;
         this.namespace = namespace;
@@ -27,7 +28,8 @@ final class KubernetesTarget implements AutoCloseable {
 
     static KubernetesTarget open(DaskKubernetesCommand options) {
         if (options.local) {
-            // The command closes the runtime itself, after the cluster on it (see ShutdownSequence).
+            // The command closes the runtime itself, after the cluster on it (see
+            // ShutdownSequence).
             LocalKubernetes runtime = LocalKubernetes.builder().closeAtExit(false).start();
             String namespace = options.namespace == null ? "default" : options.namespace;
             return new KubernetesTarget(runtime.client(), runtime, namespace);
@@ -35,19 +37,25 @@ final class KubernetesTarget implements AutoCloseable {
         KubernetesClient client;
         if (options.kubeconfig != null) {
             if (!Files.isReadable(options.kubeconfig)) {
-                throw new IllegalArgumentException("--kubeconfig " + options.kubeconfig + ": no such readable file");
+                throw new IllegalArgumentException(
+                        "--kubeconfig " + options.kubeconfig + ": no such readable file");
             }
             try {
-                Config config = Config.fromKubeconfig(options.context, Files.readString(options.kubeconfig),
-                        options.kubeconfig.toString());
+                Config config =
+                        Config.fromKubeconfig(
+                                options.context,
+                                Files.readString(options.kubeconfig),
+                                options.kubeconfig.toString());
                 client = new KubernetesClientBuilder().withConfig(config).build();
             } catch (IOException e) {
-                throw new UncheckedIOException("--kubeconfig " + options.kubeconfig + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "--kubeconfig " + options.kubeconfig + ": " + e.getMessage(), e);
             }
         } else {
             client = KubernetesAccess.connect(options.context);
         }
-        return new KubernetesTarget(client, null, KubernetesAccess.namespace(options.namespace, client));
+        return new KubernetesTarget(
+                client, null, KubernetesAccess.namespace(options.namespace, client));
     }
 
     KubernetesClient client() {

@@ -1,9 +1,9 @@
 package io.daskkubernetes.cli;
 
 import io.daskkubernetes.spec.LintFinding;
+import io.daskkubernetes.spec.LintFinding.Severity;
 import io.daskkubernetes.spec.LintResult;
 import io.daskkubernetes.spec.PodTemplates;
-import io.daskkubernetes.spec.LintFinding.Severity;
 import io.daskkubernetes.spec.SpecException;
 import io.daskkubernetes.spec.SpecLint;
 import java.nio.file.Path;
@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code lint SPEC}: the seed's best practices checked on a worker spec; exit 1 on errors. */
-@Command(name = "lint", description = "Check a worker pod spec against dask-kubernetes' best practices.")
+@Command(
+        name = "lint",
+        description = "Check a worker pod spec against dask-kubernetes' best practices.")
 final class LintCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SPEC", description = "The worker pod spec (YAML).")
@@ -30,11 +32,19 @@ final class LintCommand implements Callable<Integer> {
         boolean errors = false;
         for (LintFinding finding : result.findings()) {
             errors |= finding.severity() == Severity.ERROR;
-            System.out.println(finding.severity().name().toLowerCase() + ": " + spec.getFileName() + ": "
-                    + finding.fieldPath() + ": " + finding.message());
+            System.out.println(
+                    finding.severity().name().toLowerCase()
+                            + ": "
+                            + spec.getFileName()
+                            + ": "
+                            + finding.fieldPath()
+                            + ": "
+                            + finding.message());
         }
-        System.out.println(result.findings().isEmpty() ? spec + ": no problems found"
-                : spec + ": " + result.findings().size() + " finding(s)");
+        System.out.println(
+                result.findings().isEmpty()
+                        ? spec + ": no problems found"
+                        : spec + ": " + result.findings().size() + " finding(s)");
         return errors ? 1 : 0;
     }
 }

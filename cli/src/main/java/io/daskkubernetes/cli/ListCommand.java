@@ -12,20 +12,39 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "list", description = "List Dask clusters.")
 final class ListCommand implements Callable<Integer> {
 
-    @ParentCommand
-    DaskKubernetesCommand root;
+    @ParentCommand DaskKubernetesCommand root;
 
-    @Option(names = {"-A", "--all-namespaces"}, description = "List the clusters of every namespace.")
+    @Option(
+            names = {"-A", "--all-namespaces"},
+            description = "List the clusters of every namespace.")
     boolean allNamespaces;
 
     @Override
     public Integer call() {
         try (KubernetesTarget target = root.target()) {
-            List<ClusterSummary> clusters = new ClusterCatalog(target.client())
-                    .list(allNamespaces ? null : target.namespace());
-            Output.print(root.output, clusters, List.of("NAME", "NAMESPACE", "USER", "SCHEDULER", "WORKERS", "RUNNING", "ADDRESS"),
-                    c -> List.of(c.name(), c.namespace(), String.valueOf(c.user()), c.schedulerPhase(),
-                            String.valueOf(c.workers()), String.valueOf(c.runningWorkers()), String.valueOf(c.schedulerAddress())));
+            List<ClusterSummary> clusters =
+                    new ClusterCatalog(target.client())
+                            .list(allNamespaces ? null : target.namespace());
+            Output.print(
+                    root.output,
+                    clusters,
+                    List.of(
+                            "NAME",
+                            "NAMESPACE",
+                            "USER",
+                            "SCHEDULER",
+                            "WORKERS",
+                            "RUNNING",
+                            "ADDRESS"),
+                    c ->
+                            List.of(
+                                    c.name(),
+                                    c.namespace(),
+                                    String.valueOf(c.user()),
+                                    c.schedulerPhase(),
+                                    String.valueOf(c.workers()),
+                                    String.valueOf(c.runningWorkers()),
+                                    String.valueOf(c.schedulerAddress())));
             return 0;
         }
     }

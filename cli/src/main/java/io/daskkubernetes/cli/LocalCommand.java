@@ -4,20 +4,30 @@ import io.daskkubernetes.local.LocalKubernetes;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-/** {@code local}: the local runtime in the foreground, for kubectl and for other dask-kubernetes commands. */
-@Command(name = "local", description = "Run the local Kubernetes runtime until Ctrl-C and print its kubeconfig.")
+/**
+ * {@code local}: the local runtime in the foreground, for kubectl and for other dask-kubernetes
+ * commands.
+ */
+@Command(
+        name = "local",
+        description = "Run the local Kubernetes runtime until Ctrl-C and print its kubeconfig.")
 final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
         try (ShutdownSequence shutdown = new ShutdownSequence()) {
-            LocalKubernetes runtime = shutdown.add(LocalKubernetes.builder().closeAtExit(false).start());
+            LocalKubernetes runtime =
+                    shutdown.add(LocalKubernetes.builder().closeAtExit(false).start());
             System.out.println("kubeconfig: " + runtime.kubeconfig());
             System.out.println("api server: " + runtime.apiServerUrl());
             System.out.println("use: kubectl --kubeconfig " + runtime.kubeconfig() + " get pods");
-            System.out.println("     dask-kubernetes --kubeconfig " + runtime.kubeconfig() + " cluster --spec worker-spec.yml");
+            System.out.println(
+                    "     dask-kubernetes --kubeconfig "
+                            + runtime.kubeconfig()
+                            + " cluster --spec worker-spec.yml");
             System.out.flush();
-            Progress.onStandardError().step("Local runtime running; press Ctrl-C to stop it and everything on it");
+            Progress.onStandardError()
+                    .step("Local runtime running; press Ctrl-C to stop it and everything on it");
             shutdown.awaitSignal();
             return 0;
         }

@@ -13,8 +13,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "logs", description = "Print the logs of a cluster's scheduler and workers.")
 final class LogsCommand implements Callable<Integer> {
 
-    @ParentCommand
-    DaskKubernetesCommand root;
+    @ParentCommand DaskKubernetesCommand root;
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The cluster's name (see list).")
     String name;
@@ -22,7 +21,9 @@ final class LogsCommand implements Callable<Integer> {
     @Option(names = "--worker", paramLabel = "POD", description = "Only this worker's log.")
     String worker;
 
-    @Option(names = {"-f", "--follow"}, description = "With --worker: keep printing as the log grows, until Ctrl-C.")
+    @Option(
+            names = {"-f", "--follow"},
+            description = "With --worker: keep printing as the log grows, until Ctrl-C.")
     boolean follow;
 
     @Override
@@ -31,7 +32,8 @@ final class LogsCommand implements Callable<Integer> {
             ClusterCatalog catalog = new ClusterCatalog(target.client());
             if (follow) {
                 if (worker == null) {
-                    throw new IllegalArgumentException("--follow needs --worker POD: one log can be followed at a time");
+                    throw new IllegalArgumentException(
+                            "--follow needs --worker POD: one log can be followed at a time");
                 }
                 catalog.logs(target.namespace(), name, worker);
                 try (LogWatch watch = catalog.followLog(target.namespace(), worker, System.out)) {

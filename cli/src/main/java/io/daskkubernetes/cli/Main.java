@@ -6,16 +6,17 @@ import picocli.CommandLine;
 /** The {@code dask-kubernetes} command line. */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     static int run(String[] args) {
-        // slf4j-simple reads its level once, when the first logger is made: set it before anything logs.
-        boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
+        // slf4j-simple reads its level once, when the first logger is made: set it before anything
+        // logs.
+        boolean verbose =
+                Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", String.valueOf(verbose));

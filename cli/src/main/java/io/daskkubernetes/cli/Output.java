@@ -12,10 +12,13 @@ import java.util.function.Function;
 /** Data on standard output: an aligned table for people, JSON or YAML for programs. */
 final class Output {
 
-    private Output() {
-    }
+    private Output() {}
 
-    static <T> void print(OutputFormat format, List<T> rows, List<String> headers, Function<T, List<String>> columns) {
+    static <T> void print(
+            OutputFormat format,
+            List<T> rows,
+            List<String> headers,
+            Function<T, List<String>> columns) {
         switch (format) {
             case json -> System.out.println(write(new ObjectMapper(), rows));
             case yaml -> System.out.print(write(new ObjectMapper(new YAMLFactory()), rows));
@@ -38,7 +41,10 @@ final class Output {
         for (List<String> line : cells) {
             for (int i = 0; i < line.size(); i++) {
                 String cell = line.get(i);
-                text.append(i == line.size() - 1 ? cell : String.format("%-" + (widths[i] + 3) + "s", cell));
+                text.append(
+                        i == line.size() - 1
+                                ? cell
+                                : String.format("%-" + (widths[i] + 3) + "s", cell));
             }
             text.append('\n');
         }

@@ -2,5 +2,7 @@ package io.daskkubernetes.cli;
 
 /** How commands that print data print it. */
 enum OutputFormat {
-    table, json, yaml
+    table,
+    json,
+    yaml
 }

@@ -35,7 +35,10 @@ final class Progress {
         err.println(terminal ? "\u001b[1m==>\u001b[0m " + message : "==> " + message);
     }
 
-    /** Waits until {@code wanted} workers are registered with the scheduler; fails after {@code timeoutSeconds}. */
+    /**
+     * Waits until {@code wanted} workers are registered with the scheduler; fails after {@code
+     * timeoutSeconds}.
+     */
     void awaitWorkers(KubeCluster cluster, int wanted, int timeoutSeconds) {
         if (wanted == 0) {
             return;
@@ -52,16 +55,30 @@ final class Progress {
                         bar.stepTo(Math.min(registered, wanted));
                         bar.setExtraMessage(workers.size() + " pods");
                     } else {
-                        err.println("    workers registered: " + registered + "/" + wanted + " (" + workers.size() + " pods)");
+                        err.println(
+                                "    workers registered: "
+                                        + registered
+                                        + "/"
+                                        + wanted
+                                        + " ("
+                                        + workers.size()
+                                        + " pods)");
                     }
                 }
                 if (registered >= wanted) {
                     return;
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("only " + registered + " of " + wanted + " workers registered after "
-                            + timeoutSeconds + " s; see 'dask-kubernetes logs " + cluster.name()
-                            + "' or raise --timeout");
+                    throw new IllegalStateException(
+                            "only "
+                                    + registered
+                                    + " of "
+                                    + wanted
+                                    + " workers registered after "
+                                    + timeoutSeconds
+                                    + " s; see 'dask-kubernetes logs "
+                                    + cluster.name()
+                                    + "' or raise --timeout");
                 }
                 pause();
             }
@@ -69,10 +86,14 @@ final class Progress {
     }
 
     private ProgressBar bar(int wanted) {
-        return new ProgressBarBuilder().setTaskName("Workers").setInitialMax(wanted)
+        return new ProgressBarBuilder()
+                .setTaskName("Workers")
+                .setInitialMax(wanted)
                 .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                 .setConsumer(new ConsoleProgressBarConsumer(err))
-                .setUpdateIntervalMillis(200).continuousUpdate().build();
+                .setUpdateIntervalMillis(200)
+                .continuousUpdate()
+                .build();
     }
 
     private static void pause() {

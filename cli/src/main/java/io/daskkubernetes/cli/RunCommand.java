@@ -8,17 +8,24 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code run -- COMMAND}: an ephemeral cluster for the life of one command, whose exit code passes through. */
-@Command(name = "run", description = "Start a cluster, run COMMAND with DASK_SCHEDULER_ADDRESS set, close the cluster.")
+/**
+ * {@code run -- COMMAND}: an ephemeral cluster for the life of one command, whose exit code passes
+ * through.
+ */
+@Command(
+        name = "run",
+        description =
+                "Start a cluster, run COMMAND with DASK_SCHEDULER_ADDRESS set, close the cluster.")
 final class RunCommand implements Callable<Integer> {
 
-    @ParentCommand
-    DaskKubernetesCommand root;
+    @ParentCommand DaskKubernetesCommand root;
 
-    @Mixin
-    ClusterOptions options;
+    @Mixin ClusterOptions options;
 
-    @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command to run (after --).")
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "COMMAND",
+            description = "The command to run (after --).")
     List<String> command;
 
     @Override
@@ -27,8 +34,13 @@ final class RunCommand implements Callable<Integer> {
         try (ShutdownSequence shutdown = new ShutdownSequence()) {
             KubeCluster cluster = options.startOn(root, shutdown, progress);
             options.scaleAndWait(cluster, 1, progress);
-            progress.step("Running " + String.join(" ", command) + " against " + cluster.schedulerAddress());
-            return new ChildCommand(command).run(cluster.schedulerAddress(), cluster.dashboardLink());
+            progress.step(
+                    "Running "
+                            + String.join(" ", command)
+                            + " against "
+                            + cluster.schedulerAddress());
+            return new ChildCommand(command)
+                    .run(cluster.schedulerAddress(), cluster.dashboardLink());
         }
     }
 }

@@ -7,12 +7,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code scale NAME N}: resize a running cluster; workers leave through the scheduler, keeping their data. */
+/**
+ * {@code scale NAME N}: resize a running cluster; workers leave through the scheduler, keeping
+ * their data.
+ */
 @Command(name = "scale", description = "Scale a cluster to N workers.")
 final class ScaleCommand implements Callable<Integer> {
 
-    @ParentCommand
-    DaskKubernetesCommand root;
+    @ParentCommand DaskKubernetesCommand root;
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The cluster's name (see list).")
     String name;
@@ -23,11 +25,13 @@ final class ScaleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (workers < 0) {
-            throw new picocli.CommandLine.ParameterException(root.spec.commandLine().getSubcommands().get("scale"),
+            throw new picocli.CommandLine.ParameterException(
+                    root.spec.commandLine().getSubcommands().get("scale"),
                     "N is " + workers + "; use 0 or more workers");
         }
         try (KubernetesTarget target = root.target()) {
-            new ClusterCatalog(target.client()).scale(target.namespace(), name, workers, DaskConfig.load());
+            new ClusterCatalog(target.client())
+                    .scale(target.namespace(), name, workers, DaskConfig.load());
             System.out.println("cluster " + name + " scaled to " + workers + " workers");
             return 0;
         }

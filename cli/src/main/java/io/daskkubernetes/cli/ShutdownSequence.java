@@ -5,8 +5,8 @@ import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Closes what a long-running command opened, last opened first, once: on Ctrl-C (SIGINT),
- * SIGTERM or a normal end. A cluster must go before the runtime it runs on.
+ * Closes what a long-running command opened, last opened first, once: on Ctrl-C (SIGINT), SIGTERM
+ * or a normal end. A cluster must go before the runtime it runs on.
  */
 final class ShutdownSequence implements AutoCloseable {
 
@@ -44,7 +44,8 @@ final class ShutdownSequence implements AutoCloseable {
             try {
                 resource.close();
             } catch (Exception e) {
-                System.err.println("dask-kubernetes: while shutting down: " + ErrorReporter.describe(e));
+                System.err.println(
+                        "dask-kubernetes: while shutting down: " + ErrorReporter.describe(e));
             }
         }
         closed.countDown();

@@ -9,14 +9,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code cluster --local}: a cluster in the foreground; SIGTERM closes it and leaves nothing behind. */
+/**
+ * {@code cluster --local}: a cluster in the foreground; SIGTERM closes it and leaves nothing
+ * behind.
+ */
 class ClusterCommandIT {
 
     private static final Duration READY = Duration.ofMinutes(2);
     private static final Duration EXIT = Duration.ofSeconds(60);
 
-    @TempDir
-    Path output;
+    @TempDir Path output;
 
     private LaunchedProcess cluster;
 
@@ -29,27 +31,47 @@ class ClusterCommandIT {
 
     @Test
     void sigtermClosesTheClusterAndTheRuntimeAndLeavesNothingBehind() {
-        cluster = Launcher.start(output, Map.of(),
-                "cluster", "--local", "--spec", "examples/worker-spec.yml", "--workers", "1");
+        cluster =
+                Launcher.start(
+                        output,
+                        Map.of(),
+                        "cluster",
+                        "--local",
+                        "--spec",
+                        "examples/worker-spec.yml",
+                        "--workers",
+                        "1");
 
-        String scheduler = cluster.awaitStdoutLine("its scheduler: line", line -> line.startsWith("scheduler:"), READY);
+        String scheduler =
+                cluster.awaitStdoutLine(
+                        "its scheduler: line", line -> line.startsWith("scheduler:"), READY);
         assertThat(scheduler).matches("scheduler: +tcp://[0-9.]+:8786");
-        String ready = cluster.awaitStderrLine("its ready line", line -> line.contains(" is ready"), READY);
-        String name = cluster.awaitStdoutLine("its cluster: line", line -> line.startsWith("cluster:"), READY)
-                .split("\\s+")[1];
+        String ready =
+                cluster.awaitStderrLine(
+                        "its ready line", line -> line.contains(" is ready"), READY);
+        String name =
+                cluster.awaitStdoutLine(
+                                "its cluster: line", line -> line.startsWith("cluster:"), READY)
+                        .split("\\s+")[1];
         assertThat(ready).contains("Cluster " + name + " is ready");
         assertThat(cluster.stderr()).contains("workers registered: 1/1");
         RuntimeTraces traces = RuntimeTraces.observe(cluster.handle());
-        assertThat(traces.podCommands()).as("the scheduler and the worker run")
+        assertThat(traces.podCommands())
+                .as("the scheduler and the worker run")
                 .anyMatch(command -> command.contains("dask-scheduler"))
                 .anyMatch(command -> command.contains("dask-worker") && command.contains(name));
 
         cluster.terminate();
         int exit = cluster.awaitExit(EXIT);
 
-        assertThat(exit).as("SIGTERM ends it like Ctrl-C, not as a failure\n" + cluster.describe()).isIn(0, 143);
+        assertThat(exit)
+                .as("SIGTERM ends it like Ctrl-C, not as a failure\n" + cluster.describe())
+                .isIn(0, 143);
         traces.assertNothingLeft(name);
-        // Cleanly: the cluster closed before the runtime it runs on, so no step of the closing failed.
-        assertThat(cluster.stderr()).as("closing reported no problem").doesNotContain("while shutting down");
+        // Cleanly: the cluster closed before the runtime it runs on, so no step of the closing
+        // failed.
+        assertThat(cluster.stderr())
+                .as("closing reported no problem")
+                .doesNotContain("while shutting down");
     }
 }

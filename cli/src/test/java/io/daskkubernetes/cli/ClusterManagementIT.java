@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code list}, {@code scale}, {@code logs} and {@code delete} against a cluster that a {@code cluster}
- * command runs on a {@code local} runtime, both in the background, as a user with three terminals would.
+ * {@code list}, {@code scale}, {@code logs} and {@code delete} against a cluster that a {@code
+ * cluster} command runs on a {@code local} runtime, both in the background, as a user with three
+ * terminals would.
  */
 class ClusterManagementIT {
 
@@ -26,8 +27,7 @@ class ClusterManagementIT {
     private static final Duration EXIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path output;
+    @TempDir Path output;
 
     private LaunchedProcess local;
     private LaunchedProcess cluster;
@@ -47,25 +47,51 @@ class ClusterManagementIT {
     @Test
     void listScaleLogsAndDeleteARunningCluster() throws Exception {
         local = Launcher.start(output, Map.of(), "local");
-        String kubeconfig = local.awaitStdoutLine("its kubeconfig: line", line -> line.startsWith("kubeconfig: "), READY)
-                .substring("kubeconfig: ".length()).strip();
+        String kubeconfig =
+                local.awaitStdoutLine(
+                                "its kubeconfig: line",
+                                line -> line.startsWith("kubeconfig: "),
+                                READY)
+                        .substring("kubeconfig: ".length())
+                        .strip();
         assertThat(Path.of(kubeconfig)).isRegularFile();
 
         step("local runtime up");
-        cluster = Launcher.start(output, Map.of(), "--kubeconfig", kubeconfig,
-                "cluster", "--spec", "examples/worker-spec.yml", "--workers", "1", "--name", "clitest-{uuid}");
-        String name = cluster.awaitStdoutLine("its cluster: line", line -> line.startsWith("cluster:"), READY)
-                .split("\\s+")[1];
-        assertThat(name).as("the name template's {uuid} filled in").matches("clitest-[a-z0-9-]{10}");
-        cluster.awaitStderrLine("its ready line", line -> line.contains("Cluster " + name + " is ready"), READY);
+        cluster =
+                Launcher.start(
+                        output,
+                        Map.of(),
+                        "--kubeconfig",
+                        kubeconfig,
+                        "cluster",
+                        "--spec",
+                        "examples/worker-spec.yml",
+                        "--workers",
+                        "1",
+                        "--name",
+                        "clitest-{uuid}");
+        String name =
+                cluster.awaitStdoutLine(
+                                "its cluster: line", line -> line.startsWith("cluster:"), READY)
+                        .split("\\s+")[1];
+        assertThat(name)
+                .as("the name template's {uuid} filled in")
+                .matches("clitest-[a-z0-9-]{10}");
+        cluster.awaitStderrLine(
+                "its ready line", line -> line.contains("Cluster " + name + " is ready"), READY);
         step("cluster ready");
         RuntimeTraces traces = RuntimeTraces.observe(local.handle());
 
         Finished table = kubernetes(kubeconfig, "list");
         assertThat(table.exitCode()).as(table.describe()).isZero();
-        assertThat(table.stdoutLines()).as(table.describe())
-                .first().asString().startsWith("NAME").contains("WORKERS");
-        assertThat(table.stdoutLines()).as(table.describe())
+        assertThat(table.stdoutLines())
+                .as(table.describe())
+                .first()
+                .asString()
+                .startsWith("NAME")
+                .contains("WORKERS");
+        assertThat(table.stdoutLines())
+                .as(table.describe())
                 .anyMatch(line -> line.startsWith(name + " ") && line.contains("Running"));
 
         JsonNode clusters = listJson(kubeconfig);
@@ -76,17 +102,26 @@ class ClusterManagementIT {
         step("listed");
         Finished scale = kubernetes(kubeconfig, "scale", name, "2");
         assertThat(scale.exitCode()).as(scale.describe()).isZero();
-        await("list shows 2 running workers").atMost(COMMAND).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            JsonNode listed = listJson(kubeconfig);
-            assertThat(listed).as(listed.toString()).hasSize(1);
-            assertThat(listed.get(0).get("workers").asInt()).as(listed.toString()).isEqualTo(2);
-            assertThat(listed.get(0).get("runningWorkers").asInt()).as(listed.toString()).isEqualTo(2);
-        });
+        await("list shows 2 running workers")
+                .atMost(COMMAND)
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(
+                        () -> {
+                            JsonNode listed = listJson(kubeconfig);
+                            assertThat(listed).as(listed.toString()).hasSize(1);
+                            assertThat(listed.get(0).get("workers").asInt())
+                                    .as(listed.toString())
+                                    .isEqualTo(2);
+                            assertThat(listed.get(0).get("runningWorkers").asInt())
+                                    .as(listed.toString())
+                                    .isEqualTo(2);
+                        });
 
         step("scaled to 2 and listed");
         Finished logs = kubernetes(kubeconfig, "logs", name);
         assertThat(logs.exitCode()).as(logs.describe()).isZero();
-        assertThat(logs.stdout()).as(logs.describe())
+        assertThat(logs.stdout())
+                .as(logs.describe())
                 .contains("==> " + name + "-scheduler <==")
                 .contains("Scheduler at:");
 
@@ -112,7 +147,8 @@ class ClusterManagementIT {
 
     /** Where the minute goes: printed to the test's output. */
     private void step(String what) {
-        System.out.printf("ClusterManagementIT %6.1f s  %s%n", (System.nanoTime() - started) / 1e9, what);
+        System.out.printf(
+                "ClusterManagementIT %6.1f s  %s%n", (System.nanoTime() - started) / 1e9, what);
     }
 
     private JsonNode listJson(String kubeconfig) throws Exception {

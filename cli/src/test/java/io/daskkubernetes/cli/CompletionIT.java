@@ -10,33 +10,46 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code generate-completion}: a bash completion script that bash accepts and that completes subcommands. */
+/**
+ * {@code generate-completion}: a bash completion script that bash accepts and that completes
+ * subcommands.
+ */
 class CompletionIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    @TempDir
-    Path output;
+    @TempDir Path output;
 
     @Test
     void theScriptCompletesSubcommandsInBash() throws Exception {
         Finished generated = Launcher.run(output, TIMEOUT, "generate-completion");
         assertThat(generated.exitCode()).as(generated.describe()).isZero();
-        assertThat(generated.stdout()).startsWith("#!/usr/bin/env bash")
+        assertThat(generated.stdout())
+                .startsWith("#!/usr/bin/env bash")
                 .contains("complete -F", "dask-kubernetes");
-        Path script = Files.writeString(output.resolve("dask-kubernetes-completion.bash"), generated.stdout());
+        Path script =
+                Files.writeString(
+                        output.resolve("dask-kubernetes-completion.bash"), generated.stdout());
 
-        // What bash does on "dask-kubernetes sc<TAB>": call the registered function, read COMPREPLY.
-        String tab = "source '" + script + "'\n"
-                + "complete -p dask-kubernetes\n"
-                + "COMP_WORDS=(dask-kubernetes sc); COMP_CWORD=1; COMP_LINE='dask-kubernetes sc'; COMP_POINT=${#COMP_LINE}\n"
-                + "_complete_dask-kubernetes dask-kubernetes sc dask-kubernetes 2>/dev/null\n"
-                + "printf 'reply:%s\\n' \"${COMPREPLY[@]}\"\n";
+        // What bash does on "dask-kubernetes sc<TAB>": call the registered function, read
+        // COMPREPLY.
+        String tab =
+                "source '"
+                        + script
+                        + "'\n"
+                        + "complete -p dask-kubernetes\n"
+                        + "COMP_WORDS=(dask-kubernetes sc); COMP_CWORD=1; COMP_LINE='dask-kubernetes sc'; COMP_POINT=${#COMP_LINE}\n"
+                        + "_complete_dask-kubernetes dask-kubernetes sc dask-kubernetes 2>/dev/null\n"
+                        + "printf 'reply:%s\\n' \"${COMPREPLY[@]}\"\n";
         try (LaunchedProcess bash = Launcher.startBash(output, Map.of(), tab)) {
             int exit = bash.awaitExit(TIMEOUT);
             assertThat(exit).as(bash.describe()).isZero();
-            assertThat(bash.stdout().lines()).as(bash.describe())
-                    .anyMatch(line -> line.startsWith("complete ") && line.endsWith(" dask-kubernetes"))
+            assertThat(bash.stdout().lines())
+                    .as(bash.describe())
+                    .anyMatch(
+                            line ->
+                                    line.startsWith("complete ")
+                                            && line.endsWith(" dask-kubernetes"))
                     .contains("reply:scale")
                     .doesNotContain("reply:cluster", "reply:run");
         }

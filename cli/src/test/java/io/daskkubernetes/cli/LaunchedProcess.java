@@ -21,7 +21,8 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A launcher started by a test, with its output in files. Closing it ends the whole process tree it
- * started: SIGTERM first (so the command can clean up as on Ctrl-C), then SIGKILL for whatever is left.
+ * started: SIGTERM first (so the command can clean up as on Ctrl-C), then SIGKILL for whatever is
+ * left.
  */
 final class LaunchedProcess implements AutoCloseable {
 
@@ -32,7 +33,11 @@ final class LaunchedProcess implements AutoCloseable {
     private final Process process;
     private final Path stdout;
     private final Path stderr;
-    /** Every descendant seen: once the launcher has exited, its orphans are no longer its descendants. */
+
+    /**
+     * Every descendant seen: once the launcher has exited, its orphans are no longer its
+     * descendants.
+     */
     private final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
 
     LaunchedProcess(String command, Process process, Path stdout, Path stderr) {
@@ -59,7 +64,12 @@ final class LaunchedProcess implements AutoCloseable {
         rememberDescendants();
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError(command + " did not exit within " + timeout.toSeconds() + " s\n" + describe());
+                throw new AssertionError(
+                        command
+                                + " did not exit within "
+                                + timeout.toSeconds()
+                                + " s\n"
+                                + describe());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -68,7 +78,10 @@ final class LaunchedProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** Waits for a line of standard output that matches; fails early, with the output, if the command ends. */
+    /**
+     * Waits for a line of standard output that matches; fails early, with the output, if the
+     * command ends.
+     */
     String awaitStdoutLine(String description, Predicate<String> line, Duration timeout) {
         return awaitLine(description, this::stdout, line, timeout);
     }
@@ -78,17 +91,24 @@ final class LaunchedProcess implements AutoCloseable {
         return awaitLine(description, this::stderr, line, timeout);
     }
 
-    private String awaitLine(String description, java.util.function.Supplier<String> output, Predicate<String> line,
-                             Duration timeout) {
+    private String awaitLine(
+            String description,
+            java.util.function.Supplier<String> output,
+            Predicate<String> line,
+            Duration timeout) {
         AtomicReference<String> found = new AtomicReference<>();
         try {
-            await(description).atMost(timeout).pollInterval(Duration.ofMillis(200))
-                    .failFast(command + " exited before printing " + description, () -> !process.isAlive()
-                            && output.get().lines().noneMatch(line))
-                    .until(() -> {
-                        output.get().lines().filter(line).findFirst().ifPresent(found::set);
-                        return found.get() != null;
-                    });
+            await(description)
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(200))
+                    .failFast(
+                            command + " exited before printing " + description,
+                            () -> !process.isAlive() && output.get().lines().noneMatch(line))
+                    .until(
+                            () -> {
+                                output.get().lines().filter(line).findFirst().ifPresent(found::set);
+                                return found.get() != null;
+                            });
         } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
             throw new AssertionError(e.getMessage() + "\n" + describe(), e);
         }
@@ -107,7 +127,12 @@ final class LaunchedProcess implements AutoCloseable {
 
     /** For assertion messages: the command and what it printed so far. */
     String describe() {
-        return "--- " + command + " ---\n--- stdout ---\n" + stdout() + "\n--- stderr ---\n" + stderr();
+        return "--- "
+                + command
+                + " ---\n--- stdout ---\n"
+                + stdout()
+                + "\n--- stderr ---\n"
+                + stderr();
     }
 
     @Override

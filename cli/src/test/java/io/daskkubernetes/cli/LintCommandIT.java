@@ -14,23 +14,27 @@ class LintCommandIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    @TempDir
-    Path output;
+    @TempDir Path output;
 
     @Test
     void theSeedsSpecGivesOneWarningAboutNoBokehAndExitsZero() {
         Finished lint = Launcher.run(output, TIMEOUT, "lint", "examples/seed-worker-spec.yml");
 
         assertThat(lint.exitCode()).as(lint.describe()).isZero();
-        assertThat(lint.stdoutLines()).as(lint.describe())
+        assertThat(lint.stdoutLines())
+                .as(lint.describe())
                 .filteredOn(line -> line.startsWith("warning:"))
-                .singleElement().asString()
+                .singleElement()
+                .asString()
                 .contains("spec.containers[0].args", "--no-bokeh", "--no-dashboard");
     }
 
     @Test
     void aBadQuantityIsAnErrorNamingTheField() throws Exception {
-        Path spec = Files.writeString(output.resolve("bad-quantity.yml"), """
+        Path spec =
+                Files.writeString(
+                        output.resolve("bad-quantity.yml"),
+                        """
                 kind: Pod
                 spec:
                   restartPolicy: Never
@@ -46,7 +50,8 @@ class LintCommandIT {
         Finished lint = Launcher.run(output, TIMEOUT, "lint", spec.toString());
 
         assertThat(lint.exitCode()).as(lint.describe()).isEqualTo(1);
-        assertThat(lint.stdout() + lint.stderr()).as(lint.describe())
+        assertThat(lint.stdout() + lint.stderr())
+                .as(lint.describe())
                 .contains("spec.containers[0].resources.limits.memory")
                 .contains("six-gigabytes")
                 .doesNotContain("Exception");

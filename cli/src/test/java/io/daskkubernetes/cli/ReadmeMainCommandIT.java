@@ -12,17 +12,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's main command, exactly as written: the fenced block after the line with
- * {@code <!-- main-command -->}, run with bash from the repository root. It computes the seed's full
- * {@code da.ones((1000, 1000, 1000), chunks=(100, 100, 10)).mean()} and must print 1.0.
+ * The README's main command, exactly as written: the fenced block after the line with {@code <!--
+ * main-command -->}, run with bash from the repository root. It computes the seed's full {@code
+ * da.ones((1000, 1000, 1000), chunks=(100, 100, 10)).mean()} and must print 1.0.
  */
 class ReadmeMainCommandIT {
 
     static final String MARKER = "<!-- main-command -->";
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
-    @TempDir
-    Path output;
+    @TempDir Path output;
 
     @Test
     void theReadmesMainCommandPrintsOneAndExitsZero() throws Exception {
@@ -45,7 +44,9 @@ class ReadmeMainCommandIT {
                 break;
             }
         }
-        assertThat(marker).as("README.md has a line with %s before its main command", MARKER).isNotNegative();
+        assertThat(marker)
+                .as("README.md has a line with %s before its main command", MARKER)
+                .isNotNegative();
         int open = marker + 1;
         while (open < readme.size() && !readme.get(open).strip().startsWith("```")) {
             open++;

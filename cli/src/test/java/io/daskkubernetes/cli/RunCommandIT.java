@@ -9,29 +9,55 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code run --local ... -- COMMAND}: an ephemeral cluster on the local runtime for one command. */
+/**
+ * {@code run --local ... -- COMMAND}: an ephemeral cluster on the local runtime for one command.
+ */
 class RunCommandIT {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
-    @TempDir
-    Path output;
+    @TempDir Path output;
 
     @Test
     void theSeedsExampleOnTwoWorkersPrintsOneAndExitsZero() {
-        Finished run = Launcher.run(output, TIMEOUT, Map.of("DASK_EXAMPLE_SIZE", "200"),
-                "run", "--local", "--spec", "examples/worker-spec.yml", "--workers", "2",
-                "--", "/usr/bin/python3", "examples/array_mean.py");
+        Finished run =
+                Launcher.run(
+                        output,
+                        TIMEOUT,
+                        Map.of("DASK_EXAMPLE_SIZE", "200"),
+                        "run",
+                        "--local",
+                        "--spec",
+                        "examples/worker-spec.yml",
+                        "--workers",
+                        "2",
+                        "--",
+                        "/usr/bin/python3",
+                        "examples/array_mean.py");
 
         assertThat(run.exitCode()).as(run.describe()).isZero();
         assertThat(run.stdoutLines()).as(run.describe()).contains("1.0");
-        assertThat(run.stderr()).as("progress shows both workers registered").contains("workers registered: 2/2");
+        assertThat(run.stderr())
+                .as("progress shows both workers registered")
+                .contains("workers registered: 2/2");
     }
 
     @Test
     void theCommandsExitCodePassesThrough() {
-        Finished run = Launcher.run(output, TIMEOUT,
-                "run", "--local", "--spec", "examples/worker-spec.yml", "--workers", "1", "--", "sh", "-c", "exit 7");
+        Finished run =
+                Launcher.run(
+                        output,
+                        TIMEOUT,
+                        "run",
+                        "--local",
+                        "--spec",
+                        "examples/worker-spec.yml",
+                        "--workers",
+                        "1",
+                        "--",
+                        "sh",
+                        "-c",
+                        "exit 7");
 
         assertThat(run.exitCode()).as(run.describe()).isEqualTo(7);
     }

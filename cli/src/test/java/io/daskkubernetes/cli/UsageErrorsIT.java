@@ -15,25 +15,30 @@ class UsageErrorsIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    @TempDir
-    Path output;
+    @TempDir Path output;
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "scale                                       | NAME",
-        "run --adapt 3 -- true                       | --adapt",
-        "--no-such-option list                       | --no-such-option",
-        "scale some-cluster many                     | many",
-        "-o xml list                                 | xml",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "scale                                       | NAME",
+                "run --adapt 3 -- true                       | --adapt",
+                "--no-such-option list                       | --no-such-option",
+                "scale some-cluster many                     | many",
+                "-o xml list                                 | xml",
+            })
     void badArgumentsGiveOneErrorLineAndExitTwo(String arguments, String named) {
         Finished run = Launcher.run(output, TIMEOUT, arguments.split(" "));
 
         assertThat(run.exitCode()).as(run.describe()).isEqualTo(2);
-        List<String> errors = run.stderrLines().stream().filter(line -> line.startsWith("error:")).toList();
+        List<String> errors =
+                run.stderrLines().stream().filter(line -> line.startsWith("error:")).toList();
         assertThat(errors).as(run.describe()).singleElement().asString().contains(named);
         assertThat(run.stderrLines().get(0)).as("the error comes first").startsWith("error:");
-        assertThat(run.stderr()).as("no stack trace").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(run.stderr())
+                .as("no stack trace")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
         assertThat(run.stdout()).as("nothing on standard output").isEmpty();
     }
 }

@@ -6,12 +6,10 @@ import java.util.List;
 public sealed interface AdaptiveDecision {
 
     /** Keep the current workers. */
-    record Hold(int workers) implements AdaptiveDecision {
-    }
+    record Hold(int workers) implements AdaptiveDecision {}
 
     /** Grow to {@code workers} at once. */
-    record ScaleUp(int workers) implements AdaptiveDecision {
-    }
+    record ScaleUp(int workers) implements AdaptiveDecision {}
 
     /** Remove exactly these workers (pod names), which enough consecutive rounds have named. */
     record ScaleDown(List<String> workers) implements AdaptiveDecision {

@@ -29,18 +29,25 @@ public final class AdaptiveLoop implements AutoCloseable {
         this.options = options;
         this.cluster = cluster;
         this.policy = new AdaptivePolicy(options);
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, threadName);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timer =
+                Executors.newSingleThreadScheduledExecutor(
+                        runnable -> {
+                            Thread thread = new Thread(runnable, threadName);
+                            thread.setDaemon(true);
+                            return thread;
+                        });
     }
 
-    public static AdaptiveLoop start(AdaptiveOptions options, AdaptiveCluster cluster, String clusterName) {
+    public static AdaptiveLoop start(
+            AdaptiveOptions options, AdaptiveCluster cluster, String clusterName) {
         AdaptiveLoop loop = new AdaptiveLoop(options, cluster, "dask-adapt-" + clusterName);
         long period = options.interval().toMillis();
         loop.timer.scheduleWithFixedDelay(loop::round, 0, period, TimeUnit.MILLISECONDS);
-        log.info("Adapting {} between {} and {} workers", clusterName, options.minimum(), options.maximum());
+        log.info(
+                "Adapting {} between {} and {} workers",
+                clusterName,
+                options.minimum(),
+                options.maximum());
         return loop;
     }
 
@@ -74,10 +81,13 @@ public final class AdaptiveLoop implements AutoCloseable {
             failedRoundsInARow = 0;
         } catch (RuntimeException e) {
             failedRoundsInARow++;
-            // The first failure of a run is worth a warning; a scheduler that stays away is logged once a minute.
+            // The first failure of a run is worth a warning; a scheduler that stays away is logged
+            // once a minute.
             if (failedRoundsInARow == 1 || failedRoundsInARow % 60 == 0) {
-                log.warn("Adaptive round failed ({} in a row); keeping the current workers: {}",
-                        failedRoundsInARow, e.toString());
+                log.warn(
+                        "Adaptive round failed ({} in a row); keeping the current workers: {}",
+                        failedRoundsInARow,
+                        e.toString());
             } else {
                 log.debug("Adaptive round failed", e);
             }
@@ -86,11 +96,19 @@ public final class AdaptiveLoop implements AutoCloseable {
 
     private void apply(AdaptiveDecision decision, int schedulerTarget, int planned) {
         if (decision instanceof AdaptiveDecision.ScaleUp up) {
-            log.info("Adaptive: scheduler wants {}, scaling up from {} to {}", schedulerTarget, planned, up.workers());
+            log.info(
+                    "Adaptive: scheduler wants {}, scaling up from {} to {}",
+                    schedulerTarget,
+                    planned,
+                    up.workers());
             cluster.scaleUpTo(up.workers());
         } else if (decision instanceof AdaptiveDecision.ScaleDown down) {
-            log.info("Adaptive: scheduler wants {}, removing {} of {}: {}",
-                    schedulerTarget, down.workers().size(), planned, down.workers());
+            log.info(
+                    "Adaptive: scheduler wants {}, removing {} of {}: {}",
+                    schedulerTarget,
+                    down.workers().size(),
+                    planned,
+                    down.workers());
             cluster.removeWorkers(down.workers());
         }
     }

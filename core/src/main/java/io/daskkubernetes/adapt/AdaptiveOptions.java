@@ -3,11 +3,12 @@ package io.daskkubernetes.adapt;
 import java.time.Duration;
 
 /**
- * The bounds and rhythm of adaptive scaling, with distributed's {@code Adaptive} defaults:
- * a decision every {@code interval}, a scale-down only after {@code waitCount} rounds agree,
- * and {@code targetDuration} as the time the scheduler should aim to finish its backlog in.
+ * The bounds and rhythm of adaptive scaling, with distributed's {@code Adaptive} defaults: a
+ * decision every {@code interval}, a scale-down only after {@code waitCount} rounds agree, and
+ * {@code targetDuration} as the time the scheduler should aim to finish its backlog in.
  */
-public record AdaptiveOptions(int minimum, int maximum, Duration interval, int waitCount, Duration targetDuration) {
+public record AdaptiveOptions(
+        int minimum, int maximum, Duration interval, int waitCount, Duration targetDuration) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     public static final int DEFAULT_WAIT_COUNT = 3;
@@ -15,27 +16,37 @@ public record AdaptiveOptions(int minimum, int maximum, Duration interval, int w
 
     public AdaptiveOptions {
         if (minimum < 0) {
-            throw new IllegalArgumentException("adapt: minimum is " + minimum + "; use 0 or more workers");
+            throw new IllegalArgumentException(
+                    "adapt: minimum is " + minimum + "; use 0 or more workers");
         }
         if (maximum < minimum) {
             throw new IllegalArgumentException(
-                    "adapt: minimum " + minimum + " is above maximum " + maximum + "; use minimum <= maximum");
+                    "adapt: minimum "
+                            + minimum
+                            + " is above maximum "
+                            + maximum
+                            + "; use minimum <= maximum");
         }
         if (interval == null || interval.isZero() || interval.isNegative()) {
-            throw new IllegalArgumentException("adapt: interval is " + interval + "; use a positive duration such as 1s");
+            throw new IllegalArgumentException(
+                    "adapt: interval is " + interval + "; use a positive duration such as 1s");
         }
         if (waitCount < 1) {
-            throw new IllegalArgumentException("adapt: waitCount is " + waitCount + "; use 1 or more rounds");
+            throw new IllegalArgumentException(
+                    "adapt: waitCount is " + waitCount + "; use 1 or more rounds");
         }
         if (targetDuration == null || targetDuration.isNegative() || targetDuration.isZero()) {
             throw new IllegalArgumentException(
-                    "adapt: targetDuration is " + targetDuration + "; use a positive duration such as 5s");
+                    "adapt: targetDuration is "
+                            + targetDuration
+                            + "; use a positive duration such as 5s");
         }
     }
 
     /** {@code adapt(minimum, maximum)} with distributed's defaults for everything else. */
     public static AdaptiveOptions of(int minimum, int maximum) {
-        return new AdaptiveOptions(minimum, maximum, DEFAULT_INTERVAL, DEFAULT_WAIT_COUNT, DEFAULT_TARGET_DURATION);
+        return new AdaptiveOptions(
+                minimum, maximum, DEFAULT_INTERVAL, DEFAULT_WAIT_COUNT, DEFAULT_TARGET_DURATION);
     }
 
     public AdaptiveOptions withInterval(Duration newInterval) {

@@ -25,8 +25,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The clusters that exist in Kubernetes, found by their owner objects' labels, and what another
- * process may do to them: list, scale, read logs, delete. This is how the command line acts on
- * a cluster that a different process started.
+ * process may do to them: list, scale, read logs, delete. This is how the command line acts on a
+ * cluster that a different process started.
  */
 public final class ClusterCatalog {
 
@@ -40,9 +40,14 @@ public final class ClusterCatalog {
 
     /** Clusters in {@code namespace}, or in every namespace when it is null. */
     public List<ClusterSummary> list(String namespace) {
-        var owners = namespace == null
-                ? client.configMaps().inAnyNamespace().withLabel(DaskLabels.COMPONENT, DaskLabels.COMPONENT_CLUSTER)
-                : client.configMaps().inNamespace(namespace).withLabel(DaskLabels.COMPONENT, DaskLabels.COMPONENT_CLUSTER);
+        var owners =
+                namespace == null
+                        ? client.configMaps()
+                                .inAnyNamespace()
+                                .withLabel(DaskLabels.COMPONENT, DaskLabels.COMPONENT_CLUSTER)
+                        : client.configMaps()
+                                .inNamespace(namespace)
+                                .withLabel(DaskLabels.COMPONENT, DaskLabels.COMPONENT_CLUSTER);
         List<ClusterSummary> summaries = new ArrayList<>();
         for (ConfigMap owner : owners.list().getItems()) {
             summaries.add(summarize(owner));
@@ -54,36 +59,54 @@ public final class ClusterCatalog {
         return summarize(owner(namespace, name));
     }
 
-    /** Scales a cluster started elsewhere, retiring workers through its scheduler as {@link KubeCluster#scale} does. */
+    /**
+     * Scales a cluster started elsewhere, retiring workers through its scheduler as {@link
+     * KubeCluster#scale} does.
+     */
     public void scale(String namespace, String name, int workers, DaskConfig config) {
         ConfigMap owner = owner(namespace, name);
         ClusterModel model = ClusterModel.fromOwner(owner, config);
         ExecutorService creators = Executors.newFixedThreadPool(4);
         try (SchedulerEndpoint endpoint = reachScheduler(owner, model);
-             SchedulerClient scheduler = SchedulerClients.connect(endpoint.tcpAddress(),
-                     URI.create(endpoint.dashboardBase()), WAIT)) {
-            new WorkerPool(client, model, () -> scheduler, OptionalInt.empty(), creators).scale(workers);
+                SchedulerClient scheduler =
+                        SchedulerClients.connect(
+                                endpoint.tcpAddress(),
+                                URI.create(endpoint.dashboardBase()),
+                                WAIT)) {
+            new WorkerPool(client, model, () -> scheduler, OptionalInt.empty(), creators)
+                    .scale(workers);
         } catch (IOException e) {
-            throw new ClusterException("could not close the way to the scheduler of " + name + ": " + e.getMessage(), e);
+            throw new ClusterException(
+                    "could not close the way to the scheduler of " + name + ": " + e.getMessage(),
+                    e);
         } finally {
             creators.shutdownNow();
         }
     }
 
-    /** The scheduler's log (when it runs in a pod) and each worker's, by pod name; only one worker when named. */
+    /**
+     * The scheduler's log (when it runs in a pod) and each worker's, by pod name; only one worker
+     * when named.
+     */
     public Map<String, String> logs(String namespace, String name, String worker) {
         owner(namespace, name);
         Map<String, String> logs = new LinkedHashMap<>();
         for (Pod pod : pods(namespace, name)) {
             String podName = pod.getMetadata().getName();
-            boolean isScheduler = DaskLabels.COMPONENT_SCHEDULER.equals(pod.getMetadata().getLabels().get(DaskLabels.COMPONENT));
+            boolean isScheduler =
+                    DaskLabels.COMPONENT_SCHEDULER.equals(
+                            pod.getMetadata().getLabels().get(DaskLabels.COMPONENT));
             if (worker == null ? true : podName.equals(worker) && !isScheduler) {
                 logs.put(podName, client.pods().inNamespace(namespace).withName(podName).getLog());
             }
         }
         if (worker != null && logs.isEmpty()) {
-            throw new ClusterException("cluster " + name + " has no worker " + worker
-                    + "; see 'dask-kubernetes list' for its workers");
+            throw new ClusterException(
+                    "cluster "
+                            + name
+                            + " has no worker "
+                            + worker
+                            + "; see 'dask-kubernetes list' for its workers");
         }
         return logs;
     }
@@ -93,7 +116,10 @@ public final class ClusterCatalog {
         return client.pods().inNamespace(namespace).withName(podName).watchLog(out);
     }
 
-    /** Deletes the cluster's owner and everything labelled with its name, and waits for its pods to be gone. */
+    /**
+     * Deletes the cluster's owner and everything labelled with its name, and waits for its pods to
+     * be gone.
+     */
     public void delete(String namespace, String name) {
         ConfigMap owner = owner(namespace, name);
         ClusterModel model = ClusterModel.fromOwner(owner, DaskConfig.load());
@@ -102,26 +128,38 @@ public final class ClusterCatalog {
 
     private SchedulerEndpoint reachScheduler(ConfigMap owner, ClusterModel model) {
         if ("local".equals(owner.getData().get("deploy-mode"))) {
-            // The scheduler runs in the process that started the cluster, at the address its workers use.
+            // The scheduler runs in the process that started the cluster, at the address its
+            // workers use.
             URI uri = URI.create(model.schedulerAddressInCluster());
-            return SchedulerEndpoint.direct(uri.getHost(), uri.getPort(), SchedulerPorts.DASHBOARD, "local scheduler");
+            return SchedulerEndpoint.direct(
+                    uri.getHost(), uri.getPort(), SchedulerPorts.DASHBOARD, "local scheduler");
         }
-        return new SchedulerEndpoints(client).reach(model.namespace(),
-                model.schedulerService().getMetadata().getName(), WAIT);
+        return new SchedulerEndpoints(client)
+                .reach(model.namespace(), model.schedulerService().getMetadata().getName(), WAIT);
     }
 
     private ConfigMap owner(String namespace, String name) {
         ConfigMap owner = client.configMaps().inNamespace(namespace).withName(name).get();
-        if (owner == null || owner.getMetadata().getLabels() == null
-                || !DaskLabels.COMPONENT_CLUSTER.equals(owner.getMetadata().getLabels().get(DaskLabels.COMPONENT))) {
-            throw new ClusterException("no Dask cluster " + name + " in namespace " + namespace
-                    + "; see 'dask-kubernetes list' (or -n NAMESPACE)");
+        if (owner == null
+                || owner.getMetadata().getLabels() == null
+                || !DaskLabels.COMPONENT_CLUSTER.equals(
+                        owner.getMetadata().getLabels().get(DaskLabels.COMPONENT))) {
+            throw new ClusterException(
+                    "no Dask cluster "
+                            + name
+                            + " in namespace "
+                            + namespace
+                            + "; see 'dask-kubernetes list' (or -n NAMESPACE)");
         }
         return owner;
     }
 
     private List<Pod> pods(String namespace, String name) {
-        return client.pods().inNamespace(namespace).withLabel(DaskLabels.CLUSTER_NAME, name).list().getItems();
+        return client.pods()
+                .inNamespace(namespace)
+                .withLabel(DaskLabels.CLUSTER_NAME, name)
+                .list()
+                .getItems();
     }
 
     private ClusterSummary summarize(ConfigMap owner) {
@@ -131,7 +169,10 @@ public final class ClusterCatalog {
         int workers = 0;
         int running = 0;
         for (Pod pod : pods(namespace, name)) {
-            String phase = pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Pending" : pod.getStatus().getPhase();
+            String phase =
+                    pod.getStatus() == null || pod.getStatus().getPhase() == null
+                            ? "Pending"
+                            : pod.getStatus().getPhase();
             String component = pod.getMetadata().getLabels().get(DaskLabels.COMPONENT);
             if (DaskLabels.COMPONENT_SCHEDULER.equals(component)) {
                 schedulerPhase = phase;
@@ -143,8 +184,14 @@ public final class ClusterCatalog {
             }
         }
         String created = owner.getMetadata().getCreationTimestamp();
-        return new ClusterSummary(name, namespace, owner.getMetadata().getLabels().get(DaskLabels.USER), schedulerPhase,
-                workers, running, owner.getData() == null ? null : owner.getData().get("scheduler-address"),
+        return new ClusterSummary(
+                name,
+                namespace,
+                owner.getMetadata().getLabels().get(DaskLabels.USER),
+                schedulerPhase,
+                workers,
+                running,
+                owner.getData() == null ? null : owner.getData().get("scheduler-address"),
                 created == null ? null : Instant.parse(created));
     }
 }

@@ -1,6 +1,9 @@
 package io.daskkubernetes.cluster;
 
-/** A cluster could not be created, reached or changed; the message says why and, where known, the fix. */
+/**
+ * A cluster could not be created, reached or changed; the message says why and, where known, the
+ * fix.
+ */
 public class ClusterException extends RuntimeException {
 
     public ClusterException(String message) {

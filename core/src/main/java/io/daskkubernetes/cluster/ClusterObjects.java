@@ -14,10 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates and deletes the Kubernetes objects of one cluster. Everything it creates after the
- * owner points to the owner, so that on a real cluster deleting the owner removes the rest even if
- * this process dies; {@link #deleteAll} also deletes them itself, by label, so that {@code close()}
- * is complete and prompt on any API server.
+ * Creates and deletes the Kubernetes objects of one cluster. Everything it creates after the owner
+ * points to the owner, so that on a real cluster deleting the owner removes the rest even if this
+ * process dies; {@link #deleteAll} also deletes them itself, by label, so that {@code close()} is
+ * complete and prompt on any API server.
  */
 final class ClusterObjects {
 
@@ -39,9 +39,16 @@ final class ClusterObjects {
             return create(owner);
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-                throw new ClusterException("a Dask cluster (or another ConfigMap) named " + owner.getMetadata().getName()
-                        + " already exists in namespace " + namespace + "; choose another name (kubernetes.name, --name)"
-                        + " or delete it first (dask-kubernetes delete " + owner.getMetadata().getName() + ")", e);
+                throw new ClusterException(
+                        "a Dask cluster (or another ConfigMap) named "
+                                + owner.getMetadata().getName()
+                                + " already exists in namespace "
+                                + namespace
+                                + "; choose another name (kubernetes.name, --name)"
+                                + " or delete it first (dask-kubernetes delete "
+                                + owner.getMetadata().getName()
+                                + ")",
+                        e);
             }
             throw e;
         }
@@ -60,9 +67,17 @@ final class ClusterObjects {
      */
     private void awaitPodsGone(Map<String, String> labels, String clusterName, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        while (!client.pods().inNamespace(namespace).withLabels(labels).list().getItems().isEmpty()) {
+        while (!client.pods()
+                .inNamespace(namespace)
+                .withLabels(labels)
+                .list()
+                .getItems()
+                .isEmpty()) {
             if (System.nanoTime() > deadline) {
-                log.warn("Pods of cluster {} still terminating after {} s", clusterName, wait.toSeconds());
+                log.warn(
+                        "Pods of cluster {} still terminating after {} s",
+                        clusterName,
+                        wait.toSeconds());
                 return;
             }
             try {
@@ -74,12 +89,20 @@ final class ClusterObjects {
         }
     }
 
-    /** Deletes the owner and every object carrying the cluster's labels, then waits for the pods to be gone. */
+    /**
+     * Deletes the owner and every object carrying the cluster's labels, then waits for the pods to
+     * be gone.
+     */
     void deleteAll(ClusterModel model, Duration waitForPods) {
         Map<String, String> labels = model.clusterLabels();
         client.configMaps().inNamespace(namespace).withName(model.name()).delete();
         client.services().inNamespace(namespace).withLabels(labels).delete();
-        client.policy().v1().podDisruptionBudget().inNamespace(namespace).withLabels(labels).delete();
+        client.policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(namespace)
+                .withLabels(labels)
+                .delete();
         client.pods().inNamespace(namespace).withLabels(labels).delete();
         awaitPodsGone(labels, model.name(), waitForPods);
         log.debug("Deleted {} and the rest of cluster {}", created, model.name());

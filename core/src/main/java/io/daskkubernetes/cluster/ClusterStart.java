@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The start of a cluster as a short list of named steps: the owner, the scheduler (a pod and a
- * Service, or a local process), the way to reach it, a client for it. If a step fails, whatever
- * the earlier steps created is removed before the failure goes on to the caller.
+ * Service, or a local process), the way to reach it, a client for it. If a step fails, whatever the
+ * earlier steps created is removed before the failure goes on to the caller.
  */
 final class ClusterStart {
 
@@ -33,16 +33,20 @@ final class ClusterStart {
     LocalSchedulerProcess localScheduler;
     SchedulerClient scheduler;
 
-    ClusterStart(KubernetesClient client, boolean ownsClient, ClusterSpec spec, boolean closeAtExit) {
+    ClusterStart(
+            KubernetesClient client, boolean ownsClient, ClusterSpec spec, boolean closeAtExit) {
         this.client = client;
         this.ownsClient = ownsClient;
         this.spec = spec;
         this.closeAtExit = closeAtExit;
-        this.podCreators = Executors.newFixedThreadPool(8, runnable -> {
-            Thread thread = new Thread(runnable, "dask-pod-create");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.podCreators =
+                Executors.newFixedThreadPool(
+                        8,
+                        runnable -> {
+                            Thread thread = new Thread(runnable, "dask-pod-create");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
     }
 
     /** Runs every step; {@code schedulerProgram} is the program of deploy mode local. */
@@ -56,7 +60,9 @@ final class ClusterStart {
             } else {
                 startSchedulerPod(namespace, wait);
             }
-            scheduler = SchedulerClients.connect(endpoint.tcpAddress(), URI.create(endpoint.dashboardBase()), wait);
+            scheduler =
+                    SchedulerClients.connect(
+                            endpoint.tcpAddress(), URI.create(endpoint.dashboardBase()), wait);
             log.info("Cluster {} is up: scheduler at {}", model.name(), endpoint.tcpAddress());
             return this;
         } catch (RuntimeException e) {
@@ -66,8 +72,12 @@ final class ClusterStart {
     }
 
     private void startLocalScheduler(String program, String namespace, Duration wait) {
-        localScheduler = LocalSchedulerProcess.start(program, URI.create(client.getConfiguration().getMasterUrl()), wait);
-        createOwner(ClusterModel.withExternalScheduler(spec, namespace, localScheduler.addressForWorkers()));
+        localScheduler =
+                LocalSchedulerProcess.start(
+                        program, URI.create(client.getConfiguration().getMasterUrl()), wait);
+        createOwner(
+                ClusterModel.withExternalScheduler(
+                        spec, namespace, localScheduler.addressForWorkers()));
         endpoint = localScheduler.endpoint();
     }
 
@@ -77,8 +87,11 @@ final class ClusterStart {
         objects.create(model.schedulerPod());
         objects.create(model.schedulerService());
         model.podDisruptionBudget().ifPresent(objects::create);
-        new SchedulerReadiness(client).await(namespace, model.schedulerPod().getMetadata().getName(), wait);
-        endpoint = new SchedulerEndpoints(client).reach(namespace, model.schedulerService().getMetadata().getName(), wait);
+        new SchedulerReadiness(client)
+                .await(namespace, model.schedulerPod().getMetadata().getName(), wait);
+        endpoint =
+                new SchedulerEndpoints(client)
+                        .reach(namespace, model.schedulerService().getMetadata().getName(), wait);
     }
 
     /**

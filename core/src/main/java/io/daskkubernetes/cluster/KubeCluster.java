@@ -4,18 +4,15 @@ import io.daskkubernetes.adapt.AdaptiveLoop;
 import io.daskkubernetes.adapt.AdaptiveOptions;
 import io.daskkubernetes.config.DaskConfig;
 import io.daskkubernetes.scheduler.SchedulerClient;
-import io.daskkubernetes.scheduler.SchedulerClients;
 import io.daskkubernetes.spec.AffinityMode;
 import io.daskkubernetes.spec.ClusterModel;
 import io.daskkubernetes.spec.ClusterSpec;
 import io.daskkubernetes.spec.DashboardLink;
 import io.daskkubernetes.spec.DeployMode;
 import io.daskkubernetes.spec.PodTemplates;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,15 +21,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Dask cluster on Kubernetes: a scheduler and worker pods made from a pod template, the JVM
- * twin of Python's classic {@code dask_kubernetes.KubeCluster}.
+ * A Dask cluster on Kubernetes: a scheduler and worker pods made from a pod template, the JVM twin
+ * of Python's classic {@code dask_kubernetes.KubeCluster}.
  *
  * <pre>{@code
  * try (KubeCluster cluster = KubeCluster.fromYaml(Path.of("worker-spec.yml"))) {
@@ -73,8 +69,11 @@ public final class KubeCluster implements AutoCloseable {
         this.scheduler = started.scheduler;
         this.podCreators = started.podCreators;
         this.workers = new WorkerPool(client, model, () -> scheduler, spec.countMax(), podCreators);
-        this.shutdownHook = started.closeAtExit
-                ? new Thread(this::closeQuietlyAtExit, "dask-cluster-cleanup-" + model.name()) : null;
+        this.shutdownHook =
+                started.closeAtExit
+                        ? new Thread(
+                                this::closeQuietlyAtExit, "dask-cluster-cleanup-" + model.name())
+                        : null;
         if (shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
@@ -92,7 +91,10 @@ public final class KubeCluster implements AutoCloseable {
         return builder().workerTemplate(PodTemplates.fromPod(workerSpec)).start();
     }
 
-    /** A cluster from configuration alone: {@code kubernetes.worker-template-path} or {@code kubernetes.worker-template}. */
+    /**
+     * A cluster from configuration alone: {@code kubernetes.worker-template-path} or {@code
+     * kubernetes.worker-template}.
+     */
     public static KubeCluster start() {
         return builder().start();
     }
@@ -120,7 +122,9 @@ public final class KubeCluster implements AutoCloseable {
         workers.scaleDown(workerNames);
     }
 
-    /** Lets the scheduler choose the number of workers, between {@code minimum} and {@code maximum}. */
+    /**
+     * Lets the scheduler choose the number of workers, between {@code minimum} and {@code maximum}.
+     */
     public AdaptiveLoop adapt(int minimum, int maximum) {
         return adapt(AdaptiveOptions.of(minimum, maximum));
     }
@@ -132,7 +136,10 @@ public final class KubeCluster implements AutoCloseable {
         return adaptive;
     }
 
-    /** The adaptive loop while the cluster adapts; empty after {@code scale}, {@code scaleUp} or {@code close}. */
+    /**
+     * The adaptive loop while the cluster adapts; empty after {@code scale}, {@code scaleUp} or
+     * {@code close}.
+     */
     public synchronized java.util.Optional<AdaptiveLoop> adaptive() {
         return java.util.Optional.ofNullable(adaptive);
     }
@@ -166,7 +173,11 @@ public final class KubeCluster implements AutoCloseable {
 
     /** The dashboard, formatted from {@code distributed.dashboard.link}. */
     public String dashboardLink() {
-        return DashboardLink.format(spec.dashboardLinkTemplate(), "http", endpoint.host(), endpoint.dashboardPort(),
+        return DashboardLink.format(
+                spec.dashboardLinkTemplate(),
+                "http",
+                endpoint.host(),
+                endpoint.dashboardPort(),
                 System.getenv());
     }
 
@@ -181,7 +192,9 @@ public final class KubeCluster implements AutoCloseable {
         if (localScheduler != null) {
             logs.put("scheduler", localScheduler.log());
         } else {
-            logs.put(model.schedulerPod().getMetadata().getName(), podLog(model.schedulerPod().getMetadata().getName()));
+            logs.put(
+                    model.schedulerPod().getMetadata().getName(),
+                    podLog(model.schedulerPod().getMetadata().getName()));
         }
         for (WorkerState worker : workers.states()) {
             logs.put(worker.podName(), podLog(worker.podName()));
@@ -189,9 +202,13 @@ public final class KubeCluster implements AutoCloseable {
         return logs;
     }
 
-    /** Whether someone else deleted this cluster (dask-kubernetes delete, kubectl): its owner object is gone. */
+    /**
+     * Whether someone else deleted this cluster (dask-kubernetes delete, kubectl): its owner object
+     * is gone.
+     */
     public boolean deletedElsewhere() {
-        return !closed.get() && client.configMaps().inNamespace(namespace()).withName(name()).get() == null;
+        return !closed.get()
+                && client.configMaps().inNamespace(namespace()).withName(name()).get() == null;
     }
 
     /** The client this cluster uses to talk to its scheduler. */
@@ -210,7 +227,13 @@ public final class KubeCluster implements AutoCloseable {
     @Override
     public String toString() {
         String count = closed.get() ? "closed" : String.valueOf(safeWorkerCount());
-        return "KubeCluster(" + name() + ", scheduler=" + schedulerAddress() + ", workers=" + count + ")";
+        return "KubeCluster("
+                + name()
+                + ", scheduler="
+                + schedulerAddress()
+                + ", workers="
+                + count
+                + ")";
     }
 
     private String safeWorkerCount() {
@@ -223,10 +246,14 @@ public final class KubeCluster implements AutoCloseable {
 
     // --- closing ---
 
-    /** Stops adapting, deletes every pod and object of the cluster, and waits for the pods to be gone. Idempotent. */
+    /**
+     * Stops adapting, deletes every pod and object of the cluster, and waits for the pods to be
+     * gone. Idempotent.
+     */
     @Override
     public synchronized void close() {
-        // synchronized: a second caller (the shutdown hook, another thread) returns only once the cluster is gone.
+        // synchronized: a second caller (the shutdown hook, another thread) returns only once the
+        // cluster is gone.
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -255,7 +282,8 @@ public final class KubeCluster implements AutoCloseable {
         try {
             close();
         } catch (RuntimeException e) {
-            System.err.println("dask-kubernetes: could not close cluster " + name() + " at exit: " + e);
+            System.err.println(
+                    "dask-kubernetes: could not close cluster " + name() + " at exit: " + e);
         }
     }
 
@@ -272,22 +300,29 @@ public final class KubeCluster implements AutoCloseable {
         try {
             endpoint.close();
         } catch (IOException e) {
-            log.warn("Could not close the way to the scheduler ({}): {}", endpoint.how(), e.toString());
+            log.warn(
+                    "Could not close the way to the scheduler ({}): {}",
+                    endpoint.how(),
+                    e.toString());
         }
     }
 
-    /** Options of a cluster; anything not set comes from Dask's configuration ({@code kubernetes.*}). */
+    /**
+     * Options of a cluster; anything not set comes from Dask's configuration ({@code
+     * kubernetes.*}).
+     */
     public static final class Builder {
         private DaskConfig config;
+
         /** Options of the cluster's spec, laid over configuration when the cluster starts. */
         private final List<Consumer<ClusterSpec.Builder>> specOptions = new ArrayList<>();
+
         private KubernetesClient client;
         private String context;
         private String schedulerProgram = "dask-scheduler";
         private boolean closeAtExit = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder config(DaskConfig config) {
             this.config = config;
@@ -351,7 +386,10 @@ public final class KubeCluster implements AutoCloseable {
             return this;
         }
 
-        /** The client to use; it stays open after the cluster closes. Without one, the kubeconfig or service account is used. */
+        /**
+         * The client to use; it stays open after the cluster closes. Without one, the kubeconfig or
+         * service account is used.
+         */
         public Builder kubernetesClient(KubernetesClient kubernetesClient) {
             this.client = kubernetesClient;
             return this;
@@ -363,15 +401,19 @@ public final class KubeCluster implements AutoCloseable {
             return this;
         }
 
-        /** The scheduler program for deploy mode local; {@code dask-scheduler} on the PATH by default. */
+        /**
+         * The scheduler program for deploy mode local; {@code dask-scheduler} on the PATH by
+         * default.
+         */
         public Builder schedulerProgram(String program) {
             this.schedulerProgram = program;
             return this;
         }
 
         /**
-         * Whether a JVM shutdown hook closes the cluster (the default), so that no pod outlives this
-         * process. A program that closes things in its own order at exit turns it off and closes it itself.
+         * Whether a JVM shutdown hook closes the cluster (the default), so that no pod outlives
+         * this process. A program that closes things in its own order at exit turns it off and
+         * closes it itself.
          */
         public Builder closeAtExit(boolean close) {
             this.closeAtExit = close;
@@ -380,7 +422,8 @@ public final class KubeCluster implements AutoCloseable {
 
         /** Validates everything, then creates the cluster and waits for its scheduler. */
         public KubeCluster start() {
-            ClusterSpec.Builder specBuilder = ClusterSpec.builder(config != null ? config : DaskConfig.load());
+            ClusterSpec.Builder specBuilder =
+                    ClusterSpec.builder(config != null ? config : DaskConfig.load());
             specOptions.forEach(option -> option.accept(specBuilder));
             ClusterSpec spec = specBuilder.build();
             for (var finding : spec.findings()) {
@@ -390,7 +433,10 @@ public final class KubeCluster implements AutoCloseable {
             KubernetesClient kubernetes = ownsClient ? KubernetesAccess.connect(context) : client;
             KubeCluster cluster;
             try {
-                cluster = new KubeCluster(new ClusterStart(kubernetes, ownsClient, spec, closeAtExit).run(schedulerProgram));
+                cluster =
+                        new KubeCluster(
+                                new ClusterStart(kubernetes, ownsClient, spec, closeAtExit)
+                                        .run(schedulerProgram));
             } catch (RuntimeException e) {
                 if (ownsClient) {
                     kubernetes.close();

@@ -5,25 +5,30 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /**
- * How this process reaches Kubernetes: the in-cluster service account when it runs in a pod,
- * else the kubeconfig (optionally one of its contexts). fabric8's auto-configuration already
- * follows that order and reads the service account's namespace, so this class only chooses
- * the namespace when nobody named one.
+ * How this process reaches Kubernetes: the in-cluster service account when it runs in a pod, else
+ * the kubeconfig (optionally one of its contexts). fabric8's auto-configuration already follows
+ * that order and reads the service account's namespace, so this class only chooses the namespace
+ * when nobody named one.
  */
 public final class KubernetesAccess {
 
     static final String DEFAULT_NAMESPACE = "default";
 
-    private KubernetesAccess() {
-    }
+    private KubernetesAccess() {}
 
-    /** A client from the service account or the kubeconfig; {@code context} may be null for the current one. */
+    /**
+     * A client from the service account or the kubeconfig; {@code context} may be null for the
+     * current one.
+     */
     public static KubernetesClient connect(String context) {
         Config config = Config.autoConfigure(context);
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
-    /** The namespace to use: the one asked for, else the service account's or the kubeconfig context's, else default. */
+    /**
+     * The namespace to use: the one asked for, else the service account's or the kubeconfig
+     * context's, else default.
+     */
     public static String namespace(String requested, KubernetesClient client) {
         if (requested != null && !requested.isBlank()) {
             return requested;

@@ -36,7 +36,8 @@ final class LocalSchedulerProcess implements AutoCloseable {
     private final int port;
     private final int dashboardPort;
 
-    private LocalSchedulerProcess(Process process, Path logFile, String reachableHost, int port, int dashboardPort) {
+    private LocalSchedulerProcess(
+            Process process, Path logFile, String reachableHost, int port, int dashboardPort) {
         this.process = process;
         this.logFile = logFile;
         this.reachableHost = reachableHost;
@@ -52,23 +53,42 @@ final class LocalSchedulerProcess implements AutoCloseable {
         try {
             logFile = Files.createTempFile("dask-scheduler-", ".log");
         } catch (IOException e) {
-            throw new ClusterException("cannot create the local scheduler's log file: " + e.getMessage(), e);
+            throw new ClusterException(
+                    "cannot create the local scheduler's log file: " + e.getMessage(), e);
         }
-        List<String> command = List.of(program, "--host", "0.0.0.0", "--port", String.valueOf(port),
-                "--dashboard-address", ":" + dashboardPort);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(logFile.toFile());
+        List<String> command =
+                List.of(
+                        program,
+                        "--host",
+                        "0.0.0.0",
+                        "--port",
+                        String.valueOf(port),
+                        "--dashboard-address",
+                        ":" + dashboardPort);
+        ProcessBuilder builder =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(logFile.toFile());
         builder.environment().put(ClusterModel.HTTP_ROUTES_ENV, ClusterModel.HTTP_ROUTES);
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new ClusterException("cannot start the local scheduler '" + program + "': " + e.getMessage()
-                    + "; install Dask (apt-get install python3-distributed) or set the scheduler program", e);
+            throw new ClusterException(
+                    "cannot start the local scheduler '"
+                            + program
+                            + "': "
+                            + e.getMessage()
+                            + "; install Dask (apt-get install python3-distributed) or set the scheduler program",
+                    e);
         }
-        LocalSchedulerProcess scheduler = new LocalSchedulerProcess(process, logFile, host, port, dashboardPort);
+        LocalSchedulerProcess scheduler =
+                new LocalSchedulerProcess(process, logFile, host, port, dashboardPort);
         scheduler.awaitListening(timeout);
-        log.info("Local scheduler started (pid {}) at {}", process.pid(), scheduler.addressForWorkers());
+        log.info(
+                "Local scheduler started (pid {}) at {}",
+                process.pid(),
+                scheduler.addressForWorkers());
         return scheduler;
     }
 
@@ -94,8 +114,11 @@ final class LocalSchedulerProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 String output = log();
                 close();
-                throw new ClusterException("the local scheduler exited with code " + process.exitValue()
-                        + "; its log:\n" + output.stripTrailing());
+                throw new ClusterException(
+                        "the local scheduler exited with code "
+                                + process.exitValue()
+                                + "; its log:\n"
+                                + output.stripTrailing());
             }
             if (SchedulerEndpoints.reachable("127.0.0.1", port)) {
                 return;
@@ -110,8 +133,13 @@ final class LocalSchedulerProcess implements AutoCloseable {
         }
         String output = log();
         close();
-        throw new ClusterException("the local scheduler did not listen on port " + port + " within "
-                + timeout.toSeconds() + " s (kubernetes.scheduler-service-wait-timeout); its log:\n" + output.stripTrailing());
+        throw new ClusterException(
+                "the local scheduler did not listen on port "
+                        + port
+                        + " within "
+                        + timeout.toSeconds()
+                        + " s (kubernetes.scheduler-service-wait-timeout); its log:\n"
+                        + output.stripTrailing());
     }
 
     /**
@@ -121,7 +149,10 @@ final class LocalSchedulerProcess implements AutoCloseable {
      */
     static String reachableHost(URI apiServer) {
         try (DatagramSocket probe = new DatagramSocket()) {
-            probe.connect(new InetSocketAddress(apiServer.getHost(), apiServer.getPort() > 0 ? apiServer.getPort() : 443));
+            probe.connect(
+                    new InetSocketAddress(
+                            apiServer.getHost(),
+                            apiServer.getPort() > 0 ? apiServer.getPort() : 443));
             InetAddress local = probe.getLocalAddress();
             if (local != null && !local.isLoopbackAddress() && !local.isAnyLocalAddress()) {
                 return local.getHostAddress();
@@ -143,7 +174,8 @@ final class LocalSchedulerProcess implements AutoCloseable {
             }
             return candidates.isEmpty() ? "127.0.0.1" : candidates.get(0);
         } catch (SocketException e) {
-            throw new ClusterException("cannot list this machine's network interfaces: " + e.getMessage(), e);
+            throw new ClusterException(
+                    "cannot list this machine's network interfaces: " + e.getMessage(), e);
         }
     }
 
@@ -151,7 +183,8 @@ final class LocalSchedulerProcess implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new ClusterException("no free port for the local scheduler: " + e.getMessage(), e);
+            throw new ClusterException(
+                    "no free port for the local scheduler: " + e.getMessage(), e);
         }
     }
 

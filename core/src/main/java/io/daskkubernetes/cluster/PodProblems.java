@@ -10,12 +10,17 @@ import java.util.Set;
 final class PodProblems {
 
     /** Waiting reasons from which a pod does not recover by itself. */
-    private static final Set<String> FATAL_WAITING_REASONS = Set.of(
-            "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CrashLoopBackOff",
-            "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+    private static final Set<String> FATAL_WAITING_REASONS =
+            Set.of(
+                    "ErrImagePull",
+                    "ImagePullBackOff",
+                    "InvalidImageName",
+                    "CrashLoopBackOff",
+                    "CreateContainerConfigError",
+                    "CreateContainerError",
+                    "RunContainerError");
 
-    private PodProblems() {
-    }
+    private PodProblems() {}
 
     static boolean ready(Pod pod) {
         if (pod == null || pod.getStatus() == null) {
@@ -44,17 +49,31 @@ final class PodProblems {
             }
             if (state.getTerminated() != null) {
                 var terminated = state.getTerminated();
-                return Optional.of("container " + container.getName() + " exited with code "
-                        + terminated.getExitCode() + reasonSuffix(terminated.getReason(), terminated.getMessage()));
+                return Optional.of(
+                        "container "
+                                + container.getName()
+                                + " exited with code "
+                                + terminated.getExitCode()
+                                + reasonSuffix(terminated.getReason(), terminated.getMessage()));
             }
-            if (state.getWaiting() != null && FATAL_WAITING_REASONS.contains(state.getWaiting().getReason())) {
-                return Optional.of("container " + container.getName() + " is waiting"
-                        + reasonSuffix(state.getWaiting().getReason(), state.getWaiting().getMessage()));
+            if (state.getWaiting() != null
+                    && FATAL_WAITING_REASONS.contains(state.getWaiting().getReason())) {
+                return Optional.of(
+                        "container "
+                                + container.getName()
+                                + " is waiting"
+                                + reasonSuffix(
+                                        state.getWaiting().getReason(),
+                                        state.getWaiting().getMessage()));
             }
         }
-        if ("Failed".equals(pod.getStatus().getPhase()) || "Succeeded".equals(pod.getStatus().getPhase())) {
-            return Optional.of("the pod's phase is " + pod.getStatus().getPhase()
-                    + reasonSuffix(pod.getStatus().getReason(), pod.getStatus().getMessage()));
+        if ("Failed".equals(pod.getStatus().getPhase())
+                || "Succeeded".equals(pod.getStatus().getPhase())) {
+            return Optional.of(
+                    "the pod's phase is "
+                            + pod.getStatus().getPhase()
+                            + reasonSuffix(
+                                    pod.getStatus().getReason(), pod.getStatus().getMessage()));
         }
         return Optional.empty();
     }

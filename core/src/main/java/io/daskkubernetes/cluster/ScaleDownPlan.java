@@ -9,7 +9,7 @@ import java.util.List;
  * scheduler, which alone knows which workers hold the least data.
  *
  * @param deleteAtOnce pods to delete now, without asking Dask
- * @param toRetire     how many registered workers the scheduler must choose and retire
+ * @param toRetire how many registered workers the scheduler must choose and retire
  */
 record ScaleDownPlan(List<String> deleteAtOnce, int toRetire) {
 

@@ -8,12 +8,13 @@ import java.util.List;
  * Where this process reaches a scheduler: its Dask address and its dashboard, and what must stay
  * open for them to work (port-forwards), closed with the cluster.
  *
- * @param host          the host this process connects to
- * @param port          the scheduler's comm port as seen from here
+ * @param host the host this process connects to
+ * @param port the scheduler's comm port as seen from here
  * @param dashboardPort the dashboard's port as seen from here
- * @param how           a few words for logs: "cluster IP", "port-forward", ...
+ * @param how a few words for logs: "cluster IP", "port-forward", ...
  */
-public record SchedulerEndpoint(String host, int port, int dashboardPort, String how, List<Closeable> keepOpen)
+public record SchedulerEndpoint(
+        String host, int port, int dashboardPort, String how, List<Closeable> keepOpen)
         implements Closeable {
 
     public SchedulerEndpoint {

@@ -37,38 +37,66 @@ final class SchedulerEndpoints {
     }
 
     SchedulerEndpoint reach(String namespace, String serviceName, Duration waitForLoadBalancer) {
-        ServiceResource<Service> resource = client.services().inNamespace(namespace).withName(serviceName);
+        ServiceResource<Service> resource =
+                client.services().inNamespace(namespace).withName(serviceName);
         Service service = resource.get();
         if (service == null) {
-            throw new ClusterException("scheduler Service " + namespace + "/" + serviceName + " does not exist");
+            throw new ClusterException(
+                    "scheduler Service " + namespace + "/" + serviceName + " does not exist");
         }
         awaitEndpoints(namespace, serviceName, waitForLoadBalancer);
-        SchedulerEndpoint endpoint = chooseEndpoint(resource, service, namespace, waitForLoadBalancer);
-        log.info("Scheduler {}/{} reached at {} ({})", namespace, serviceName, endpoint.tcpAddress(), endpoint.how());
+        SchedulerEndpoint endpoint =
+                chooseEndpoint(resource, service, namespace, waitForLoadBalancer);
+        log.info(
+                "Scheduler {}/{} reached at {} ({})",
+                namespace,
+                serviceName,
+                endpoint.tcpAddress(),
+                endpoint.how());
         return endpoint;
     }
 
     /**
-     * A Service forwards nothing until the Endpoints controller has seen its ready pod; probing
-     * its cluster IP before that would wrongly conclude that the IP is not routable from here.
+     * A Service forwards nothing until the Endpoints controller has seen its ready pod; probing its
+     * cluster IP before that would wrongly conclude that the IP is not routable from here.
      */
     private void awaitEndpoints(String namespace, String serviceName, Duration wait) {
         try {
-            client.endpoints().inNamespace(namespace).withName(serviceName).waitUntilCondition(
-                    endpoints -> endpoints != null && endpoints.getSubsets().stream()
-                            .anyMatch(subset -> !subset.getAddresses().isEmpty()),
-                    wait.toMillis(), TimeUnit.MILLISECONDS);
+            client.endpoints()
+                    .inNamespace(namespace)
+                    .withName(serviceName)
+                    .waitUntilCondition(
+                            endpoints ->
+                                    endpoints != null
+                                            && endpoints.getSubsets().stream()
+                                                    .anyMatch(
+                                                            subset ->
+                                                                    !subset.getAddresses()
+                                                                            .isEmpty()),
+                            wait.toMillis(),
+                            TimeUnit.MILLISECONDS);
         } catch (KubernetesClientTimeoutException e) {
-            throw new ClusterException("Service " + namespace + "/" + serviceName + " has no ready endpoint after "
-                    + wait.toSeconds() + " s although its scheduler pod is ready; check the Service's selector", e);
+            throw new ClusterException(
+                    "Service "
+                            + namespace
+                            + "/"
+                            + serviceName
+                            + " has no ready endpoint after "
+                            + wait.toSeconds()
+                            + " s although its scheduler pod is ready; check the Service's selector",
+                    e);
         }
     }
 
     private SchedulerEndpoint chooseEndpoint(
-            ServiceResource<Service> resource, Service service, String namespace, Duration waitForLoadBalancer) {
+            ServiceResource<Service> resource,
+            Service service,
+            String namespace,
+            Duration waitForLoadBalancer) {
         if (KubernetesAccess.runningInCluster()) {
             String dns = service.getMetadata().getName() + "." + namespace;
-            return SchedulerEndpoint.direct(dns, SchedulerPorts.COMM, SchedulerPorts.DASHBOARD, "in-cluster DNS");
+            return SchedulerEndpoint.direct(
+                    dns, SchedulerPorts.COMM, SchedulerPorts.DASHBOARD, "in-cluster DNS");
         }
         String type = service.getSpec().getType();
         if ("LoadBalancer".equals(type)) {
@@ -81,21 +109,30 @@ final class SchedulerEndpoints {
             }
         }
         String clusterIp = service.getSpec().getClusterIP();
-        if (clusterIp != null && !clusterIp.isBlank() && !"None".equals(clusterIp)
+        if (clusterIp != null
+                && !clusterIp.isBlank()
+                && !"None".equals(clusterIp)
                 && reachable(clusterIp, SchedulerPorts.COMM)) {
-            return SchedulerEndpoint.direct(clusterIp, SchedulerPorts.COMM, SchedulerPorts.DASHBOARD, "cluster IP");
+            return SchedulerEndpoint.direct(
+                    clusterIp, SchedulerPorts.COMM, SchedulerPorts.DASHBOARD, "cluster IP");
         }
         return portForward(resource);
     }
 
     private SchedulerEndpoint loadBalancer(ServiceResource<Service> resource, Duration wait) {
-        Service ready = resource.waitUntilCondition(
-                s -> s != null && s.getStatus() != null && s.getStatus().getLoadBalancer() != null
-                        && !s.getStatus().getLoadBalancer().getIngress().isEmpty(),
-                wait.toMillis(), TimeUnit.MILLISECONDS);
+        Service ready =
+                resource.waitUntilCondition(
+                        s ->
+                                s != null
+                                        && s.getStatus() != null
+                                        && s.getStatus().getLoadBalancer() != null
+                                        && !s.getStatus().getLoadBalancer().getIngress().isEmpty(),
+                        wait.toMillis(),
+                        TimeUnit.MILLISECONDS);
         LoadBalancerIngress ingress = ready.getStatus().getLoadBalancer().getIngress().get(0);
         String host = ingress.getIp() != null ? ingress.getIp() : ingress.getHostname();
-        return SchedulerEndpoint.direct(host, SchedulerPorts.COMM, SchedulerPorts.DASHBOARD, "LoadBalancer ingress");
+        return SchedulerEndpoint.direct(
+                host, SchedulerPorts.COMM, SchedulerPorts.DASHBOARD, "LoadBalancer ingress");
     }
 
     private Optional<SchedulerEndpoint> nodePort(Service service) {
@@ -105,11 +142,14 @@ final class SchedulerEndpoints {
             return Optional.empty();
         }
         for (Node node : client.nodes().list().getItems()) {
-            List<NodeAddress> addresses = node.getStatus() == null ? List.of() : node.getStatus().getAddresses();
+            List<NodeAddress> addresses =
+                    node.getStatus() == null ? List.of() : node.getStatus().getAddresses();
             for (String wanted : List.of("ExternalIP", "InternalIP")) {
                 for (NodeAddress address : addresses) {
                     if (wanted.equals(address.getType())) {
-                        return Optional.of(SchedulerEndpoint.direct(address.getAddress(), comm, dashboard, "NodePort"));
+                        return Optional.of(
+                                SchedulerEndpoint.direct(
+                                        address.getAddress(), comm, dashboard, "NodePort"));
                     }
                 }
             }
@@ -129,7 +169,11 @@ final class SchedulerEndpoints {
     private SchedulerEndpoint portForward(ServiceResource<Service> resource) {
         LocalPortForward comm = resource.portForward(SchedulerPorts.COMM);
         LocalPortForward dashboard = resource.portForward(SchedulerPorts.DASHBOARD);
-        return new SchedulerEndpoint("127.0.0.1", comm.getLocalPort(), dashboard.getLocalPort(), "port-forward",
+        return new SchedulerEndpoint(
+                "127.0.0.1",
+                comm.getLocalPort(),
+                dashboard.getLocalPort(),
+                "port-forward",
                 List.of(comm, dashboard));
     }
 

@@ -40,8 +40,12 @@ final class WorkerPool implements AdaptiveCluster {
     private final OptionalInt countMax;
     private final ExecutorService creators;
 
-    WorkerPool(KubernetesClient client, ClusterModel model, Supplier<SchedulerClient> scheduler,
-               OptionalInt countMax, ExecutorService creators) {
+    WorkerPool(
+            KubernetesClient client,
+            ClusterModel model,
+            Supplier<SchedulerClient> scheduler,
+            OptionalInt countMax,
+            ExecutorService creators) {
         this.client = client;
         this.model = model;
         this.scheduler = scheduler;
@@ -49,7 +53,10 @@ final class WorkerPool implements AdaptiveCluster {
         this.creators = creators;
     }
 
-    /** Every worker pod that has not ended, joined with its Dask worker; ended pods are deleted on the way. */
+    /**
+     * Every worker pod that has not ended, joined with its Dask worker; ended pods are deleted on
+     * the way.
+     */
     synchronized List<WorkerState> states() {
         Map<String, String> addressByName = new HashMap<>();
         for (DaskWorker worker : scheduler.get().workers()) {
@@ -62,8 +69,10 @@ final class WorkerPool implements AdaptiveCluster {
             if (pod.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }
-            String phase = pod.getStatus() == null || pod.getStatus().getPhase() == null
-                    ? "Pending" : pod.getStatus().getPhase();
+            String phase =
+                    pod.getStatus() == null || pod.getStatus().getPhase() == null
+                            ? "Pending"
+                            : pod.getStatus().getPhase();
             WorkerState state = new WorkerState(name, phase, addressByName.get(name));
             if (state.ended()) {
                 ended.add(name);
@@ -105,23 +114,32 @@ final class WorkerPool implements AdaptiveCluster {
         List<WorkerState> chosen = new ArrayList<>();
         Set<String> unknown = new LinkedHashSet<>(workers);
         for (WorkerState state : current) {
-            if (workers.contains(state.podName()) || (state.registered() && workers.contains(state.daskAddress()))) {
+            if (workers.contains(state.podName())
+                    || (state.registered() && workers.contains(state.daskAddress()))) {
                 chosen.add(state);
                 unknown.remove(state.podName());
                 unknown.remove(state.daskAddress());
             }
         }
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("scaleDown: no worker of cluster " + model.name() + " is called "
-                    + unknown + "; workers are " + current.stream().map(WorkerState::podName).toList());
+            throw new IllegalArgumentException(
+                    "scaleDown: no worker of cluster "
+                            + model.name()
+                            + " is called "
+                            + unknown
+                            + "; workers are "
+                            + current.stream().map(WorkerState::podName).toList());
         }
         retireAndDelete(chosen);
     }
 
     private int clampToMax(int workers) {
         if (countMax.isPresent() && workers > countMax.getAsInt()) {
-            log.warn("Asked for {} workers, but kubernetes.count.max is {}; scaling to {}",
-                    workers, countMax.getAsInt(), countMax.getAsInt());
+            log.warn(
+                    "Asked for {} workers, but kubernetes.count.max is {}; scaling to {}",
+                    workers,
+                    countMax.getAsInt(),
+                    countMax.getAsInt());
             return countMax.getAsInt();
         }
         return workers;
@@ -133,16 +151,25 @@ final class WorkerPool implements AdaptiveCluster {
         if (plan.toRetire() > 0) {
             doomed.addAll(podsOf(scheduler.get().workersToClose(plan.toRetire()), current));
         }
-        retireAndDelete(doomed.stream().flatMap(pod -> current.stream().filter(s -> s.podName().equals(pod))).toList());
+        retireAndDelete(
+                doomed.stream()
+                        .flatMap(pod -> current.stream().filter(s -> s.podName().equals(pod)))
+                        .toList());
     }
 
     private void retireAndDelete(List<WorkerState> doomed) {
-        List<String> addresses = doomed.stream().filter(WorkerState::registered).map(WorkerState::daskAddress).toList();
+        List<String> addresses =
+                doomed.stream()
+                        .filter(WorkerState::registered)
+                        .map(WorkerState::daskAddress)
+                        .toList();
         if (!addresses.isEmpty()) {
-            log.info("Retiring {} worker(s) through the scheduler: {}", addresses.size(), addresses);
+            log.info(
+                    "Retiring {} worker(s) through the scheduler: {}", addresses.size(), addresses);
             scheduler.get().retireWorkers(addresses);
         }
-        // Under a nanny a worker retired over HTTP would come back under a new address: delete its pod now.
+        // Under a nanny a worker retired over HTTP would come back under a new address: delete its
+        // pod now.
         deletePods(doomed.stream().map(WorkerState::podName).toList());
     }
 
@@ -154,7 +181,10 @@ final class WorkerPool implements AdaptiveCluster {
                 podByAddress.put(state.daskAddress(), state.podName());
             }
         }
-        return addresses.stream().map(podByAddress::get).filter(java.util.Objects::nonNull).toList();
+        return addresses.stream()
+                .map(podByAddress::get)
+                .filter(java.util.Objects::nonNull)
+                .toList();
     }
 
     private void createPods(int count) {
@@ -162,14 +192,24 @@ final class WorkerPool implements AdaptiveCluster {
         List<CompletableFuture<Void>> creations = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Pod pod = model.workerPod(model.newWorkerName());
-            creations.add(CompletableFuture.runAsync(
-                    () -> client.pods().inNamespace(model.namespace()).resource(pod).create(), creators));
+            creations.add(
+                    CompletableFuture.runAsync(
+                            () ->
+                                    client.pods()
+                                            .inNamespace(model.namespace())
+                                            .resource(pod)
+                                            .create(),
+                            creators));
         }
         try {
             CompletableFuture.allOf(creations.toArray(CompletableFuture[]::new)).join();
         } catch (CompletionException e) {
-            throw new ClusterException("could not create worker pods for " + model.name() + ": "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new ClusterException(
+                    "could not create worker pods for "
+                            + model.name()
+                            + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 
@@ -180,7 +220,11 @@ final class WorkerPool implements AdaptiveCluster {
     }
 
     private List<Pod> listPods() {
-        return client.pods().inNamespace(model.namespace()).withLabels(model.workerSelector()).list().getItems();
+        return client.pods()
+                .inNamespace(model.namespace())
+                .withLabels(model.workerSelector())
+                .list()
+                .getItems();
     }
 
     // --- adaptive scaling ---
@@ -214,7 +258,8 @@ final class WorkerPool implements AdaptiveCluster {
     @Override
     public synchronized void removeWorkers(List<String> podNames) {
         // Workers may have gone since the policy named them; remove those still here.
-        List<WorkerState> doomed = states().stream().filter(s -> podNames.contains(s.podName())).toList();
+        List<WorkerState> doomed =
+                states().stream().filter(s -> podNames.contains(s.podName())).toList();
         retireAndDelete(doomed);
     }
 }

@@ -3,9 +3,10 @@ package io.daskkubernetes.cluster;
 /**
  * One worker of a cluster as both sides see it: its pod, and its Dask worker when registered.
  *
- * @param podName     the pod's name, which is also the Dask worker's name
- * @param phase       the pod's phase (Pending, Running, Succeeded, Failed, Unknown)
- * @param daskAddress the Dask worker's address, or null while it is not registered with the scheduler
+ * @param podName the pod's name, which is also the Dask worker's name
+ * @param phase the pod's phase (Pending, Running, Succeeded, Failed, Unknown)
+ * @param daskAddress the Dask worker's address, or null while it is not registered with the
+ *     scheduler
  */
 public record WorkerState(String podName, String phase, String daskAddress) {
 
@@ -20,6 +21,10 @@ public record WorkerState(String podName, String phase, String daskAddress) {
 
     @Override
     public String toString() {
-        return podName + " (" + phase + (registered() ? ", " + daskAddress : ", not registered") + ")";
+        return podName
+                + " ("
+                + phase
+                + (registered() ? ", " + daskAddress : ", not registered")
+                + ")";
     }
 }

@@ -1,8 +1,8 @@
 package io.daskkubernetes.config;
 
 /**
- * Bad configuration: names where the value came from, the key and how to fix it, in the
- * form {@code <source>: <key>: <problem>; <fix>}.
+ * Bad configuration: names where the value came from, the key and how to fix it, in the form {@code
+ * <source>: <key>: <problem>; <fix>}.
  */
 public class ConfigException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where configuration comes from: YAML files or directories (later ones win) and the
- * environment whose {@code DASK_*} variables override them. Tests pass explicit ones;
- * {@link #system()} gives the locations Dask itself reads.
+ * Where configuration comes from: YAML files or directories (later ones win) and the environment
+ * whose {@code DASK_*} variables override them. Tests pass explicit ones; {@link #system()} gives
+ * the locations Dask itself reads.
  */
 public record ConfigSources(List<Path> paths, Map<String, String> env) {
 

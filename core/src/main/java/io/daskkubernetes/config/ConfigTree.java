@@ -7,13 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Operations on Dask's nested configuration maps. Like Dask, a key written with {@code _}
- * and one written with {@code -} name the same entry, and the spelling seen first is kept.
+ * Operations on Dask's nested configuration maps. Like Dask, a key written with {@code _} and one
+ * written with {@code -} name the same entry, and the spelling seen first is kept.
  */
 final class ConfigTree {
 
-    private ConfigTree() {
-    }
+    private ConfigTree() {}
 
     /** The spelling of {@code key} already present in {@code map}, or {@code key} itself. */
     static String canonicalKey(String key, Map<String, Object> map) {
@@ -26,7 +25,8 @@ final class ConfigTree {
 
     static List<String> split(String dottedKey) {
         if (dottedKey == null || dottedKey.isBlank()) {
-            throw new IllegalArgumentException("configuration key must not be empty; use a dotted key such as kubernetes.count.max");
+            throw new IllegalArgumentException(
+                    "configuration key must not be empty; use a dotted key such as kubernetes.count.max");
         }
         return List.of(dottedKey.split("\\."));
     }
@@ -52,7 +52,9 @@ final class ConfigTree {
         return current;
     }
 
-    /** Sets the value in a mutable tree, creating maps on the way (replacing scalars in the way). */
+    /**
+     * Sets the value in a mutable tree, creating maps on the way (replacing scalars in the way).
+     */
     @SuppressWarnings("unchecked")
     static void put(Map<String, Object> root, List<String> keys, Object value) {
         Map<String, Object> current = root;
@@ -84,8 +86,8 @@ final class ConfigTree {
     }
 
     /**
-     * Dask's {@code update}: maps are merged key by key, anything else in {@code overlay}
-     * replaces what is in {@code base}. {@code base} is changed in place.
+     * Dask's {@code update}: maps are merged key by key, anything else in {@code overlay} replaces
+     * what is in {@code base}. {@code base} is changed in place.
      */
     @SuppressWarnings("unchecked")
     static void merge(Map<String, Object> base, Map<String, Object> overlay) {
@@ -119,7 +121,8 @@ final class ConfigTree {
     static Object deepCopy(Object value) {
         if (value instanceof Map) {
             Map<String, Object> copy = new LinkedHashMap<>();
-            ((Map<Object, Object>) value).forEach((k, v) -> copy.put(String.valueOf(k), deepCopy(v)));
+            ((Map<Object, Object>) value)
+                    .forEach((k, v) -> copy.put(String.valueOf(k), deepCopy(v)));
             return copy;
         }
         if (value instanceof List) {

@@ -11,12 +11,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Dask-compatible configuration, immutable. Layers, later ones winning: the defaults of
- * classic dask-kubernetes, YAML files (/etc/dask, ~/.config/dask, $DASK_CONFIG), {@code DASK_*}
- * environment variables, then explicit values given with {@link #with}. Keys are dotted paths
- * into nested maps; {@code -} and {@code _} are the same, and {@code kubernetes.worker-name}
- * (the older spelling) is {@code kubernetes.name}. Each value remembers where it came from, so
- * that errors can name the file or variable to fix.
+ * Dask-compatible configuration, immutable. Layers, later ones winning: the defaults of classic
+ * dask-kubernetes, YAML files (/etc/dask, ~/.config/dask, $DASK_CONFIG), {@code DASK_*} environment
+ * variables, then explicit values given with {@link #with}. Keys are dotted paths into nested maps;
+ * {@code -} and {@code _} are the same, and {@code kubernetes.worker-name} (the older spelling) is
+ * {@code kubernetes.name}. Each value remembers where it came from, so that errors can name the
+ * file or variable to fix.
  */
 public final class DaskConfig {
 
@@ -27,6 +27,7 @@ public final class DaskConfig {
     private static final String OLD_NAME_KEY = "kubernetes.worker-name";
 
     private final Map<String, Object> tree;
+
     /** normalised dotted key (all '-') -> where its value came from */
     private final Map<String, String> origins;
 
@@ -94,7 +95,8 @@ public final class DaskConfig {
             return null;
         }
         if (value instanceof Map || value instanceof List) {
-            throw wrongType(dottedKey, value, "a string", "write a single value such as \"ClusterIP\"");
+            throw wrongType(
+                    dottedKey, value, "a string", "write a single value such as \"ClusterIP\"");
         }
         return value.toString();
     }
@@ -108,7 +110,8 @@ public final class DaskConfig {
         if (value instanceof Integer i) {
             return i;
         }
-        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+        if (value instanceof Number n
+                && n.doubleValue() == Math.rint(n.doubleValue())
                 && Math.abs(n.doubleValue()) <= Integer.MAX_VALUE) {
             return n.intValue();
         }
@@ -140,7 +143,10 @@ public final class DaskConfig {
         return tree;
     }
 
-    /** Where the value at this key was set: a file path, an environment variable, the defaults or an explicit argument. */
+    /**
+     * Where the value at this key was set: a file path, an environment variable, the defaults or an
+     * explicit argument.
+     */
     public String origin(String dottedKey) {
         String key = normalise(aliasOf(dottedKey));
         while (true) {
@@ -157,8 +163,8 @@ public final class DaskConfig {
     }
 
     private ConfigException wrongType(String dottedKey, Object value, String expected, String fix) {
-        return new ConfigException(origin(dottedKey), aliasOf(dottedKey),
-                "\"" + value + "\" is not " + expected, fix);
+        return new ConfigException(
+                origin(dottedKey), aliasOf(dottedKey), "\"" + value + "\" is not " + expected, fix);
     }
 
     private Map<String, Object> mutableTree() {
@@ -167,8 +173,11 @@ public final class DaskConfig {
         return copy;
     }
 
-    private static void apply(Map<String, Object> tree, Map<String, String> origins,
-                              Map<String, Object> layer, String source) {
+    private static void apply(
+            Map<String, Object> tree,
+            Map<String, String> origins,
+            Map<String, Object> layer,
+            String source) {
         renameOldNameKey(layer);
         ConfigTree.merge(tree, layer);
         for (String leaf : ConfigTree.leafKeys(layer, "")) {
@@ -176,7 +185,9 @@ public final class DaskConfig {
         }
     }
 
-    /** A layer that sets the old kubernetes.worker-name sets kubernetes.name, unless it sets both. */
+    /**
+     * A layer that sets the old kubernetes.worker-name sets kubernetes.name, unless it sets both.
+     */
     private static void renameOldNameKey(Map<String, Object> layer) {
         boolean[] found = new boolean[1];
         Object oldName = ConfigTree.get(layer, ConfigTree.split(OLD_NAME_KEY), found);
@@ -203,9 +214,11 @@ public final class DaskConfig {
     private static Map<String, Object> defaults() {
         try (InputStream in = DaskConfig.class.getResourceAsStream("defaults.yaml")) {
             if (in == null) {
-                throw new IllegalStateException("defaults.yaml is missing from the dask-kubernetes jar; rebuild it");
+                throw new IllegalStateException(
+                        "defaults.yaml is missing from the dask-kubernetes jar; rebuild it");
             }
-            return (Map<String, Object>) ConfigTree.deepCopy(new YAMLMapper().readValue(in, Map.class));
+            return (Map<String, Object>)
+                    ConfigTree.deepCopy(new YAMLMapper().readValue(in, Map.class));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the built-in defaults.yaml", e);
         }

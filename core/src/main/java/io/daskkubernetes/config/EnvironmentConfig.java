@@ -5,16 +5,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Dask's {@code collect_env}: {@code DASK_KUBERNETES__COUNT__MAX=10} sets
- * {@code kubernetes.count.max} to the integer 10 ({@code DASK_} prefix dropped, {@code __}
- * nests, names lower-cased, values read as Python literals).
+ * Dask's {@code collect_env}: {@code DASK_KUBERNETES__COUNT__MAX=10} sets {@code
+ * kubernetes.count.max} to the integer 10 ({@code DASK_} prefix dropped, {@code __} nests, names
+ * lower-cased, values read as Python literals).
  */
 final class EnvironmentConfig {
 
     private static final String PREFIX = "DASK_";
 
-    private EnvironmentConfig() {
-    }
+    private EnvironmentConfig() {}
 
     /** The dotted key a variable sets, or null when the variable is not configuration. */
     static String keyOf(String variable) {
@@ -25,7 +24,9 @@ final class EnvironmentConfig {
         if (variable.equals("DASK_CONFIG") || variable.equals("DASK_ROOT_CONFIG")) {
             return null;
         }
-        return variable.substring(PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace("__", ".");
+        return variable.substring(PREFIX.length())
+                .toLowerCase(java.util.Locale.ROOT)
+                .replace("__", ".");
     }
 
     /** The configuration the environment sets, with each key's variable in {@code origins}. */

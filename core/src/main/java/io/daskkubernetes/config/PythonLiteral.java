@@ -5,19 +5,19 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.regex.Pattern;
 
 /**
- * Reads an environment variable's value the way Dask does ({@code ast.literal_eval}, falling
- * back to the plain string): {@code None}, {@code True}/{@code False}, numbers, quoted
- * strings, lists, tuples and dicts become values; anything else stays a string.
- * Containers are read with a YAML flow parser after Python's keywords are translated.
+ * Reads an environment variable's value the way Dask does ({@code ast.literal_eval}, falling back
+ * to the plain string): {@code None}, {@code True}/{@code False}, numbers, quoted strings, lists,
+ * tuples and dicts become values; anything else stays a string. Containers are read with a YAML
+ * flow parser after Python's keywords are translated.
  */
 final class PythonLiteral {
 
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+(_\\d+)*");
-    private static final Pattern FLOAT = Pattern.compile("[+-]?(\\d+\\.\\d*|\\.\\d+|\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern FLOAT =
+            Pattern.compile("[+-]?(\\d+\\.\\d*|\\.\\d+|\\d+)([eE][+-]?\\d+)?");
     private static final YAMLMapper YAML = new YAMLMapper();
 
-    private PythonLiteral() {
-    }
+    private PythonLiteral() {}
 
     static Object parse(String text) {
         String value = text.strip();
@@ -94,7 +94,9 @@ final class PythonLiteral {
         return out.toString();
     }
 
-    /** A list, tuple or dict; a value Python could not read stays the original string, as in Dask. */
+    /**
+     * A list, tuple or dict; a value Python could not read stays the original string, as in Dask.
+     */
     private static Object container(String value, String original) {
         String flow = translateKeywords(value);
         if (flow == null) {
@@ -130,9 +132,12 @@ final class PythonLiteral {
                 out.append('[');
             } else if (c == ')') {
                 out.append(']');
-            } else if (Character.isLetter(c) && (i == 0 || !Character.isLetterOrDigit(value.charAt(i - 1)))) {
+            } else if (Character.isLetter(c)
+                    && (i == 0 || !Character.isLetterOrDigit(value.charAt(i - 1)))) {
                 int end = i;
-                while (end < value.length() && (Character.isLetterOrDigit(value.charAt(end)) || value.charAt(end) == '_')) {
+                while (end < value.length()
+                        && (Character.isLetterOrDigit(value.charAt(end))
+                                || value.charAt(end) == '_')) {
                     end++;
                 }
                 String word = value.substring(i, end);

@@ -13,20 +13,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dask's {@code collect_yaml}: each path is a YAML (or JSON) file or a directory whose
- * {@code *.yaml}, {@code *.yml} and {@code *.json} files are read in name order. Missing paths
- * are skipped, as in Dask; a file that is not a YAML mapping is an error naming the file.
+ * Dask's {@code collect_yaml}: each path is a YAML (or JSON) file or a directory whose {@code
+ * *.yaml}, {@code *.yml} and {@code *.json} files are read in name order. Missing paths are
+ * skipped, as in Dask; a file that is not a YAML mapping is an error naming the file.
  */
 final class YamlConfigFiles {
 
     private static final Logger LOG = LoggerFactory.getLogger(YamlConfigFiles.class);
     private static final YAMLMapper YAML = new YAMLMapper();
 
-    record ConfigFile(Path path, Map<String, Object> content) {
-    }
+    record ConfigFile(Path path, Map<String, Object> content) {}
 
-    private YamlConfigFiles() {
-    }
+    private YamlConfigFiles() {}
 
     static List<ConfigFile> read(List<Path> paths) {
         List<ConfigFile> files = new ArrayList<>();
@@ -44,17 +42,23 @@ final class YamlConfigFiles {
     private static List<Path> filesAt(Path path) {
         if (Files.isDirectory(path)) {
             try (Stream<Path> entries = Files.list(path)) {
-                return entries
-                        .filter(Files::isRegularFile)
-                        .filter(p -> {
-                            String name = p.getFileName().toString();
-                            return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
-                        })
+                return entries.filter(Files::isRegularFile)
+                        .filter(
+                                p -> {
+                                    String name = p.getFileName().toString();
+                                    return name.endsWith(".yaml")
+                                            || name.endsWith(".yml")
+                                            || name.endsWith(".json");
+                                })
                         .sorted()
                         .toList();
             } catch (IOException e) {
-                throw new ConfigException(path.toString(), "(directory)", "cannot be listed: " + e.getMessage(),
-                        "make the directory readable or remove it from the configuration path", e);
+                throw new ConfigException(
+                        path.toString(),
+                        "(directory)",
+                        "cannot be listed: " + e.getMessage(),
+                        "make the directory readable or remove it from the configuration path",
+                        e);
             }
         }
         return Files.isRegularFile(path) ? List.of(path) : List.of();
@@ -74,15 +78,23 @@ final class YamlConfigFiles {
         try {
             parsed = text.isBlank() ? null : YAML.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(file.toString(), "(file)", "is not valid YAML: " + e.getOriginalMessage(),
-                    "fix the YAML syntax" + location(e), e);
+            throw new ConfigException(
+                    file.toString(),
+                    "(file)",
+                    "is not valid YAML: " + e.getOriginalMessage(),
+                    "fix the YAML syntax" + location(e),
+                    e);
         }
         if (parsed == null) {
             return null;
         }
         if (!(parsed instanceof Map)) {
-            throw new ConfigException(file.toString(), "(file)",
-                    "holds a YAML " + (parsed instanceof List ? "list" : "scalar") + ", not a mapping",
+            throw new ConfigException(
+                    file.toString(),
+                    "(file)",
+                    "holds a YAML "
+                            + (parsed instanceof List ? "list" : "scalar")
+                            + ", not a mapping",
                     "write configuration as nested keys such as 'kubernetes: {count: {max: 10}}'");
         }
         return (Map<String, Object>) ConfigTree.deepCopy(parsed);

@@ -8,14 +8,14 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One open TCP comm to a Dask server, after the handshake of distributed/comm/core.py: the server speaks
- * first with its handshake map, we answer with ours, then each request {@code {"op": ..., "reply": true, ...}}
- * gets exactly one reply message. Not thread safe: callers hold one comm per conversation.
+ * One open TCP comm to a Dask server, after the handshake of distributed/comm/core.py: the server
+ * speaks first with its handshake map, we answer with ours, then each request {@code {"op": ...,
+ * "reply": true, ...}} gets exactly one reply message. Not thread safe: callers hold one comm per
+ * conversation.
  */
 final class DaskComm implements AutoCloseable {
 
@@ -46,8 +46,14 @@ final class DaskComm implements AutoCloseable {
             socket.connect(address.socketAddress(), millis(timeouts.connect()));
         } catch (IOException e) {
             closeQuietly(socket, e);
-            throw new SchedulerConnectionException("cannot connect to the Dask scheduler at " + address
-                    + " within " + timeouts.connect().toMillis() + " ms: " + e, e);
+            throw new SchedulerConnectionException(
+                    "cannot connect to the Dask scheduler at "
+                            + address
+                            + " within "
+                            + timeouts.connect().toMillis()
+                            + " ms: "
+                            + e,
+                    e);
         }
         try {
             DaskComm comm = new DaskComm(address, socket, maxMessageBytes);
@@ -58,26 +64,38 @@ final class DaskComm implements AutoCloseable {
             if (e instanceof SchedulerException known) {
                 throw known;
             }
-            throw new SchedulerConnectionException("handshake with " + address + " failed: " + e, e);
+            throw new SchedulerConnectionException(
+                    "handshake with " + address + " failed: " + e, e);
         }
     }
 
     private void handshake(Duration timeout) throws IOException {
-        Object theirs = readMessage(timeout, "Dask's handshake (is " + address + " a Dask comm port?)");
+        Object theirs =
+                readMessage(timeout, "Dask's handshake (is " + address + " a Dask comm port?)");
         if (!(theirs instanceof Map<?, ?> map) || !map.containsKey("pickle-protocol")) {
-            throw new SchedulerConnectionException("expected Dask's handshake map with 'pickle-protocol' from "
-                    + address + ", got " + MsgpackValues.describe(theirs));
+            throw new SchedulerConnectionException(
+                    "expected Dask's handshake map with 'pickle-protocol' from "
+                            + address
+                            + ", got "
+                            + MsgpackValues.describe(theirs));
         }
         Map<String, Object> ours = new LinkedHashMap<>();
-        // nil compression: the server then sends everything uncompressed (comm/core.py handshake_configuration).
+        // nil compression: the server then sends everything uncompressed (comm/core.py
+        // handshake_configuration).
         ours.put("compression", null);
-        // Informational only on the server side; echoing theirs avoids claiming a Python we are not.
+        // Informational only on the server side; echoing theirs avoids claiming a Python we are
+        // not.
         ours.put("python", map.get("python"));
-        ours.put("pickle-protocol", Math.min(PICKLE_PROTOCOL, toLong(map.get("pickle-protocol"), PICKLE_PROTOCOL)));
+        ours.put(
+                "pickle-protocol",
+                Math.min(PICKLE_PROTOCOL, toLong(map.get("pickle-protocol"), PICKLE_PROTOCOL)));
         writeMessage(ours);
     }
 
-    /** Sends {@code {"op": op, "reply": true, ...kwargs}} and returns the decoded reply, within {@code timeout}. */
+    /**
+     * Sends {@code {"op": op, "reply": true, ...kwargs}} and returns the decoded reply, within
+     * {@code timeout}.
+     */
     Object call(String op, Map<String, ?> kwargs, Duration timeout) {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("op", op);
@@ -87,7 +105,8 @@ final class DaskComm implements AutoCloseable {
             writeMessage(request);
             return readMessage(timeout, "the reply to '" + op + "'");
         } catch (IOException e) {
-            throw new SchedulerConnectionException("lost the connection to " + address + " during '" + op + "': " + e, e);
+            throw new SchedulerConnectionException(
+                    "lost the connection to " + address + " during '" + op + "': " + e, e);
         }
     }
 
@@ -101,22 +120,32 @@ final class DaskComm implements AutoCloseable {
         try {
             frames = DaskFrames.read(in, maxMessageBytes);
         } catch (SocketTimeoutException e) {
-            throw new SchedulerConnectionException("timed out after " + timeout.toMillis() + " ms waiting for "
-                    + expected + " from " + address, e);
+            throw new SchedulerConnectionException(
+                    "timed out after "
+                            + timeout.toMillis()
+                            + " ms waiting for "
+                            + expected
+                            + " from "
+                            + address,
+                    e);
         } catch (SchedulerConnectionException e) {
-            throw new SchedulerConnectionException("while waiting for " + expected + " from " + address + ": "
-                    + e.getMessage(), e);
+            throw new SchedulerConnectionException(
+                    "while waiting for " + expected + " from " + address + ": " + e.getMessage(),
+                    e);
         }
-        // Frames after the first hold pickled payloads (exceptions, tracebacks) that the JVM cannot use.
+        // Frames after the first hold pickled payloads (exceptions, tracebacks) that the JVM cannot
+        // use.
         try {
             return MsgpackValues.unpack(frames.get(0));
         } catch (SchedulerConnectionException e) {
-            throw new SchedulerConnectionException("while reading " + expected + " from " + address + ": "
-                    + e.getMessage(), e);
+            throw new SchedulerConnectionException(
+                    "while reading " + expected + " from " + address + ": " + e.getMessage(), e);
         }
     }
 
-    /** Says goodbye as Dask does ({@code {"op": "close", "reply": false}}), then closes the socket. */
+    /**
+     * Says goodbye as Dask does ({@code {"op": "close", "reply": false}}), then closes the socket.
+     */
     @Override
     public void close() {
         if (socket.isClosed()) {

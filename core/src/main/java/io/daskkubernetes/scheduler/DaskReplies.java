@@ -6,30 +6,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks a scheduler's reply and turns it into the Java type the caller expected, or says clearly why not.
- * Shared by both transports, since the HTTP API answers with the same structures as the TCP ops.
+ * Checks a scheduler's reply and turns it into the Java type the caller expected, or says clearly
+ * why not. Shared by both transports, since the HTTP API answers with the same structures as the
+ * TCP ops.
  */
 final class DaskReplies {
 
-    private DaskReplies() {
-    }
+    private DaskReplies() {}
 
     /**
-     * Fails if the reply is Dask's error message ({@code {"status": "uncaught-error", "exception_text": ...}}),
-     * which a handler sends instead of its result when it raised.
+     * Fails if the reply is Dask's error message ({@code {"status": "uncaught-error",
+     * "exception_text": ...}}), which a handler sends instead of its result when it raised.
      */
     static Object requireNoError(String op, Object reply) {
-        if (reply instanceof Map<?, ?> map && map.get("status") instanceof String status
+        if (reply instanceof Map<?, ?> map
+                && map.get("status") instanceof String status
                 && (status.equals("uncaught-error") || status.equals("error"))) {
-            Object text = map.containsKey("exception_text") ? map.get("exception_text") : map.get("message");
-            throw new SchedulerException("the scheduler failed '" + op + "': " + status + ": " + text);
+            Object text =
+                    map.containsKey("exception_text")
+                            ? map.get("exception_text")
+                            : map.get("message");
+            throw new SchedulerException(
+                    "the scheduler failed '" + op + "': " + status + ": " + text);
         }
         return reply;
     }
 
     static int asInt(String op, Object reply) {
-        if (reply instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())
-                && number.longValue() >= Integer.MIN_VALUE && number.longValue() <= Integer.MAX_VALUE) {
+        if (reply instanceof Number number
+                && number.doubleValue() == Math.rint(number.doubleValue())
+                && number.longValue() >= Integer.MIN_VALUE
+                && number.longValue() <= Integer.MAX_VALUE) {
             return number.intValue();
         }
         throw unexpected(op, "a whole number", reply);
@@ -57,7 +64,12 @@ final class DaskReplies {
     }
 
     static SchedulerException unexpected(String op, String expected, Object reply) {
-        return new SchedulerException("unexpected reply to '" + op + "': expected " + expected + ", got "
-                + MsgpackValues.describe(reply));
+        return new SchedulerException(
+                "unexpected reply to '"
+                        + op
+                        + "': expected "
+                        + expected
+                        + ", got "
+                        + MsgpackValues.describe(reply));
     }
 }

@@ -4,22 +4,31 @@ import java.util.Map;
 
 /**
  * One Dask worker as the scheduler sees it (a worker's entry in the scheduler's {@code identity}).
- * Fields the scheduler did not report (the HTTP route {@code /api/v1/get_workers} gives only address and name)
- * are {@code null}, 0 or empty.
+ * Fields the scheduler did not report (the HTTP route {@code /api/v1/get_workers} gives only
+ * address and name) are {@code null}, 0 or empty.
  *
- * @param address      the worker's comm address, e.g. {@code tcp://10.244.0.7:40123}; the key Dask uses everywhere
- * @param name         the name given with {@code --name} (our pod name), or the address if none was given
- * @param host         the host the worker listens on
- * @param nanny        the address of its nanny, or {@code null} when it runs without one
- * @param nthreads     threads of the worker
- * @param memoryLimit  bytes the worker may use, 0 for no limit
- * @param status       Dask's worker status, e.g. {@code running}, {@code closing_gracefully}
+ * @param address the worker's comm address, e.g. {@code tcp://10.244.0.7:40123}; the key Dask uses
+ *     everywhere
+ * @param name the name given with {@code --name} (our pod name), or the address if none was given
+ * @param host the host the worker listens on
+ * @param nanny the address of its nanny, or {@code null} when it runs without one
+ * @param nthreads threads of the worker
+ * @param memoryLimit bytes the worker may use, 0 for no limit
+ * @param status Dask's worker status, e.g. {@code running}, {@code closing_gracefully}
  * @param managedBytes bytes of results the worker holds, from its last heartbeat
- * @param taskCounts   tasks on the worker by state ({@code executing}, {@code memory}, {@code ready}...),
- *                     from its last heartbeat
+ * @param taskCounts tasks on the worker by state ({@code executing}, {@code memory}, {@code
+ *     ready}...), from its last heartbeat
  */
-public record DaskWorker(String address, String name, String host, String nanny, int nthreads, long memoryLimit,
-                         String status, long managedBytes, Map<String, Integer> taskCounts) {
+public record DaskWorker(
+        String address,
+        String name,
+        String host,
+        String nanny,
+        int nthreads,
+        long memoryLimit,
+        String status,
+        long managedBytes,
+        Map<String, Integer> taskCounts) {
 
     public DaskWorker {
         if (address == null || address.isBlank()) {

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Asks a running Dask scheduler what it has and what it wants. Implementations are thread safe.
- * Every call fails with a {@link SchedulerException} (a {@link SchedulerConnectionException} when the
- * scheduler could not be reached or did not answer in time), never hangs.
+ * Every call fails with a {@link SchedulerException} (a {@link SchedulerConnectionException} when
+ * the scheduler could not be reached or did not answer in time), never hangs.
  */
 public interface SchedulerClient extends AutoCloseable {
 
@@ -17,18 +17,23 @@ public interface SchedulerClient extends AutoCloseable {
     /** The workers registered now. */
     List<DaskWorker> workers();
 
-    /** How many workers the scheduler would like for its current load ({@code Scheduler.adaptive_target}). */
+    /**
+     * How many workers the scheduler would like for its current load ({@code
+     * Scheduler.adaptive_target}).
+     */
     int adaptiveTarget();
 
     /**
-     * The addresses of the workers the scheduler would close to shrink by {@code n}: idle ones holding the least
-     * data. It may name fewer than {@code n} (it keeps enough memory for the data it holds).
+     * The addresses of the workers the scheduler would close to shrink by {@code n}: idle ones
+     * holding the least data. It may name fewer than {@code n} (it keeps enough memory for the data
+     * it holds).
      */
     List<String> workersToClose(int n);
 
     /**
-     * Retires workers gracefully: the scheduler copies the data only they hold to the other workers, then
-     * removes them. Returns the identity of each retired worker by address; workers it did not know are absent.
+     * Retires workers gracefully: the scheduler copies the data only they hold to the other
+     * workers, then removes them. Returns the identity of each retired worker by address; workers
+     * it did not know are absent.
      */
     Map<String, DaskWorker> retireWorkers(Collection<String> addresses);
 

@@ -2,7 +2,6 @@ package io.daskkubernetes.scheduler;
 
 import java.net.URI;
 import java.time.Duration;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,17 +10,17 @@ public final class SchedulerClients {
 
     private static final Logger log = LoggerFactory.getLogger(SchedulerClients.class);
 
-    private SchedulerClients() {
-    }
+    private SchedulerClients() {}
 
     /**
-     * A client of a running scheduler. HTTP is used when {@code /health} and {@code /api/v1/adaptive_target} both
-     * answer at {@code dashboard} (a scheduler whose dashboard is up but whose API route is off answers only the
-     * first); otherwise TCP. Call it once the scheduler is up: the choice is made now and logged once.
+     * A client of a running scheduler. HTTP is used when {@code /health} and {@code
+     * /api/v1/adaptive_target} both answer at {@code dashboard} (a scheduler whose dashboard is up
+     * but whose API route is off answers only the first); otherwise TCP. Call it once the scheduler
+     * is up: the choice is made now and logged once.
      *
      * @param tcpAddress the scheduler's comm address, {@code tcp://host:port}
-     * @param dashboard  its HTTP server, {@code http://host:8787}, or {@code null} to use TCP
-     * @param timeout    for connecting and for each question (retiring gets at least 60 s)
+     * @param dashboard its HTTP server, {@code http://host:8787}, or {@code null} to use TCP
+     * @param timeout for connecting and for each question (retiring gets at least 60 s)
      * @throws SchedulerConnectionException if neither transport answers
      */
     public static SchedulerClient connect(String tcpAddress, URI dashboard, Duration timeout) {
@@ -33,17 +32,26 @@ public final class SchedulerClients {
             httpProblem = httpProblem(http);
             if (httpProblem == null) {
                 tcp.close();
-                log.info("talking to the Dask scheduler {} through its HTTP API at {}", tcpAddress, dashboard);
+                log.info(
+                        "talking to the Dask scheduler {} through its HTTP API at {}",
+                        tcpAddress,
+                        dashboard);
                 return http;
             }
             http.close();
         }
         if (!tcp.healthy()) {
             tcp.close();
-            throw new SchedulerConnectionException("the Dask scheduler answers neither over HTTP (" + httpProblem
-                    + ") nor over TCP at " + tcpAddress);
+            throw new SchedulerConnectionException(
+                    "the Dask scheduler answers neither over HTTP ("
+                            + httpProblem
+                            + ") nor over TCP at "
+                            + tcpAddress);
         }
-        log.info("talking to the Dask scheduler {} through Dask's TCP protocol ({})", tcpAddress, httpProblem);
+        log.info(
+                "talking to the Dask scheduler {} through Dask's TCP protocol ({})",
+                tcpAddress,
+                httpProblem);
         return tcp;
     }
 

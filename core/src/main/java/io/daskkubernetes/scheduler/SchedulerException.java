@@ -1,8 +1,8 @@
 package io.daskkubernetes.scheduler;
 
 /**
- * A Dask scheduler could not be asked, or answered something we cannot use.
- * The message always says what was asked and what was expected.
+ * A Dask scheduler could not be asked, or answered something we cannot use. The message always says
+ * what was asked and what was expected.
  */
 public class SchedulerException extends RuntimeException {
 

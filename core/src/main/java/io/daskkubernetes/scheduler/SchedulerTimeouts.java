@@ -7,7 +7,8 @@ import java.time.Duration;
  *
  * @param connect to open a connection (and, over TCP, to finish Dask's handshake)
  * @param request for the answer to one question
- * @param retire  for {@code retire_workers}, which waits until the retiring workers' data has moved to others
+ * @param retire for {@code retire_workers}, which waits until the retiring workers' data has moved
+ *     to others
  */
 public record SchedulerTimeouts(Duration connect, Duration request, Duration retire) {
 
@@ -30,7 +31,8 @@ public record SchedulerTimeouts(Duration connect, Duration request, Duration ret
     /** {@code timeout} to connect and to ask; retiring gets at least {@link #MINIMUM_RETIRE}. */
     public static SchedulerTimeouts of(Duration timeout) {
         requirePositive(timeout, "scheduler");
-        return new SchedulerTimeouts(timeout, timeout, timeout.compareTo(MINIMUM_RETIRE) > 0 ? timeout : MINIMUM_RETIRE);
+        return new SchedulerTimeouts(
+                timeout, timeout, timeout.compareTo(MINIMUM_RETIRE) > 0 ? timeout : MINIMUM_RETIRE);
     }
 
     private static void requirePositive(Duration timeout, String what) {

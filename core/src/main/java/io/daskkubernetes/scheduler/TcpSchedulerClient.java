@@ -8,16 +8,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link SchedulerClient} over Dask's own TCP comm protocol, for schedulers whose HTTP API is off.
- * <p>
- * One connection, opened on first use and reused under a lock: Dask's comms answer one request at a time.
- * A broken connection is dropped and the next call opens a new one; a call that found its reused connection
- * closed (the scheduler restarted, or dropped an idle comm) is retried once on a fresh one.
+ * A {@link SchedulerClient} over Dask's own TCP comm protocol, for schedulers whose HTTP API is
+ * off.
+ *
+ * <p>One connection, opened on first use and reused under a lock: Dask's comms answer one request
+ * at a time. A broken connection is dropped and the next call opens a new one; a call that found
+ * its reused connection closed (the scheduler restarted, or dropped an idle comm) is retried once
+ * on a fresh one.
  */
 public final class TcpSchedulerClient implements SchedulerClient {
 
@@ -39,12 +40,15 @@ public final class TcpSchedulerClient implements SchedulerClient {
         this(address, timeouts, DaskFrames.DEFAULT_MAX_MESSAGE_BYTES);
     }
 
-    /** @param maxMessageBytes a reply announcing more bytes than this is refused as garbled */
+    /**
+     * @param maxMessageBytes a reply announcing more bytes than this is refused as garbled
+     */
     public TcpSchedulerClient(String address, SchedulerTimeouts timeouts, long maxMessageBytes) {
         this.address = DaskAddress.parse(address);
         this.timeouts = timeouts;
         if (maxMessageBytes < 64) {
-            throw new IllegalArgumentException("maxMessageBytes " + maxMessageBytes + " is too small for any reply");
+            throw new IllegalArgumentException(
+                    "maxMessageBytes " + maxMessageBytes + " is too small for any reply");
         }
         this.maxMessageBytes = maxMessageBytes;
     }
@@ -56,7 +60,8 @@ public final class TcpSchedulerClient implements SchedulerClient {
 
     @Override
     public SchedulerInfo identity() {
-        return IdentityParser.schedulerInfo("identity", call("identity", Map.of(), timeouts.request()));
+        return IdentityParser.schedulerInfo(
+                "identity", call("identity", Map.of(), timeouts.request()));
     }
 
     @Override
@@ -66,20 +71,24 @@ public final class TcpSchedulerClient implements SchedulerClient {
 
     @Override
     public int adaptiveTarget() {
-        return DaskReplies.asInt("adaptive_target", call("adaptive_target", Map.of(), timeouts.request()));
+        return DaskReplies.asInt(
+                "adaptive_target", call("adaptive_target", Map.of(), timeouts.request()));
     }
 
     /**
-     * The adaptive target for a chosen {@code target_duration} (how long the current work should take);
-     * {@link #adaptiveTarget()} uses the scheduler's {@code distributed.adaptive.target-duration}, 5 s by default.
+     * The adaptive target for a chosen {@code target_duration} (how long the current work should
+     * take); {@link #adaptiveTarget()} uses the scheduler's {@code
+     * distributed.adaptive.target-duration}, 5 s by default.
      */
     public int adaptiveTarget(Duration targetDuration) {
         if (targetDuration == null || targetDuration.isZero() || targetDuration.isNegative()) {
-            throw new IllegalArgumentException("target duration must be positive, got " + targetDuration);
+            throw new IllegalArgumentException(
+                    "target duration must be positive, got " + targetDuration);
         }
         // parse_timedelta reads a bare number as seconds.
         Map<String, Object> kwargs = Map.of("target_duration", targetDuration.toNanos() / 1e9);
-        return DaskReplies.asInt("adaptive_target", call("adaptive_target", kwargs, timeouts.request()));
+        return DaskReplies.asInt(
+                "adaptive_target", call("adaptive_target", kwargs, timeouts.request()));
     }
 
     @Override
@@ -90,7 +99,8 @@ public final class TcpSchedulerClient implements SchedulerClient {
         if (n == 0) {
             return List.of();
         }
-        return DaskReplies.asStringList("workers_to_close", call("workers_to_close", Map.of("n", n), timeouts.request()));
+        return DaskReplies.asStringList(
+                "workers_to_close", call("workers_to_close", Map.of("n", n), timeouts.request()));
     }
 
     /** Retires with {@code close_workers=true}: each retired worker and its nanny then exit. */
@@ -143,18 +153,24 @@ public final class TcpSchedulerClient implements SchedulerClient {
         lock.lock();
         try {
             if (closed) {
-                throw new SchedulerException("this client of " + address + " is closed; cannot send '" + op + "'");
+                throw new SchedulerException(
+                        "this client of " + address + " is closed; cannot send '" + op + "'");
             }
             boolean reused = comm != null;
             try {
                 return DaskReplies.requireNoError(op, openComm().call(op, kwargs, timeout));
             } catch (SchedulerConnectionException e) {
                 dropComm();
-                // A timeout is the scheduler being slow, not a stale connection: retrying would only double the wait.
+                // A timeout is the scheduler being slow, not a stale connection: retrying would
+                // only double the wait.
                 if (!reused || e.getCause() instanceof SocketTimeoutException) {
                     throw e;
                 }
-                log.debug("reused connection to {} failed ({}); retrying '{}' on a new one", address, e.getMessage(), op);
+                log.debug(
+                        "reused connection to {} failed ({}); retrying '{}' on a new one",
+                        address,
+                        e.getMessage(),
+                        op);
                 return DaskReplies.requireNoError(op, openComm().call(op, kwargs, timeout));
             }
         } catch (SchedulerConnectionException e) {

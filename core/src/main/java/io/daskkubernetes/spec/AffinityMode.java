@@ -7,11 +7,16 @@ import java.util.Locale;
  * {@code k8s.dask.org/node-purpose=<worker|scheduler>}.
  */
 public enum AffinityMode {
-    PREFERRED, REQUIRED, NONE;
+    PREFERRED,
+    REQUIRED,
+    NONE;
 
     public static final String CONFIG_KEY = "kubernetes.apply-default-affinity";
 
-    /** Reads classic's words: "preferred"/"prefer", "required"/"require", "none"/"ignore"; null means preferred. */
+    /**
+     * Reads classic's words: "preferred"/"prefer", "required"/"require", "none"/"ignore"; null
+     * means preferred.
+     */
     public static AffinityMode parse(String configValue) {
         return parse(configValue, "dask configuration");
     }
@@ -25,8 +30,12 @@ public enum AffinityMode {
             case "preferred", "prefer" -> PREFERRED;
             case "required", "require" -> REQUIRED;
             case "none", "ignore", "false" -> NONE;
-            default -> throw new SpecException(source, CONFIG_KEY,
-                    "\"" + configValue + "\" is not an affinity mode", "use preferred, required or none");
+            default ->
+                    throw new SpecException(
+                            source,
+                            CONFIG_KEY,
+                            "\"" + configValue + "\" is not an affinity mode",
+                            "use preferred, required or none");
         };
     }
 }

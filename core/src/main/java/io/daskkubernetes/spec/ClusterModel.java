@@ -25,19 +25,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
- * The Kubernetes objects one Dask cluster is made of, built from a {@link ClusterSpec} with no
- * I/O (after Strimzi's model classes): the owner ConfigMap, the scheduler pod, Service and
+ * The Kubernetes objects one Dask cluster is made of, built from a {@link ClusterSpec} with no I/O
+ * (after Strimzi's model classes): the owner ConfigMap, the scheduler pod, Service and
  * PodDisruptionBudget, and worker pods. Each call returns new objects; the model itself only
  * remembers the worker names it has handed out, so that they stay unique.
  */
 public final class ClusterModel {
 
-    /** The variable that switches on the scheduler's HTTP API routes, parsed by Dask as a Python literal. */
+    /**
+     * The variable that switches on the scheduler's HTTP API routes, parsed by Dask as a Python
+     * literal.
+     */
     public static final String HTTP_ROUTES_ENV = "DASK_DISTRIBUTED__SCHEDULER__HTTP__ROUTES";
+
     /** Every route wanted: the list replaces Dask's default one (see FACTS.md). */
-    public static final String HTTP_ROUTES = "[\"distributed.http.scheduler.prometheus\",\"distributed.http.scheduler.info\","
-            + "\"distributed.http.scheduler.json\",\"distributed.http.health\",\"distributed.http.proxy\","
-            + "\"distributed.http.statics\",\"distributed.http.scheduler.api\"]";
+    public static final String HTTP_ROUTES =
+            "[\"distributed.http.scheduler.prometheus\",\"distributed.http.scheduler.info\","
+                    + "\"distributed.http.scheduler.json\",\"distributed.http.health\",\"distributed.http.proxy\","
+                    + "\"distributed.http.statics\",\"distributed.http.scheduler.api\"]";
+
     public static final String SCHEDULER_ADDRESS_ENV = "DASK_SCHEDULER_ADDRESS";
     public static final String WORKER_NAME_ENV = "DASK_WORKER_NAME";
 
@@ -50,8 +56,13 @@ public final class ClusterModel {
     private final RandomGenerator random;
     private final Set<String> issuedWorkerNames;
 
-    private ClusterModel(ClusterSpec spec, String namespace, String schedulerAddress, OwnerReference ownerReference,
-                         RandomGenerator random, Set<String> issuedWorkerNames) {
+    private ClusterModel(
+            ClusterSpec spec,
+            String namespace,
+            String schedulerAddress,
+            OwnerReference ownerReference,
+            RandomGenerator random,
+            Set<String> issuedWorkerNames) {
         this.spec = spec;
         this.namespace = namespace;
         this.schedulerAddress = schedulerAddress;
@@ -65,50 +76,68 @@ public final class ClusterModel {
         return of(spec, namespace, new SecureRandom());
     }
 
-    /** As {@link #of(ClusterSpec, String)}, with the random source of worker-name suffixes (fixed in tests). */
+    /**
+     * As {@link #of(ClusterSpec, String)}, with the random source of worker-name suffixes (fixed in
+     * tests).
+     */
     public static ClusterModel of(ClusterSpec spec, String namespace, RandomGenerator random) {
         checkNamespace(namespace);
         String address = "tcp://" + spec.name() + "." + namespace + ":" + SchedulerPorts.COMM;
-        return new ClusterModel(spec, namespace, address, null, random, ConcurrentHashMap.newKeySet());
+        return new ClusterModel(
+                spec, namespace, address, null, random, ConcurrentHashMap.newKeySet());
     }
 
     /** A cluster whose scheduler runs elsewhere (deploy-mode local): workers get this address. */
-    public static ClusterModel withExternalScheduler(ClusterSpec spec, String namespace, String schedulerAddress) {
+    public static ClusterModel withExternalScheduler(
+            ClusterSpec spec, String namespace, String schedulerAddress) {
         return withExternalScheduler(spec, namespace, schedulerAddress, new SecureRandom());
     }
 
-    public static ClusterModel withExternalScheduler(ClusterSpec spec, String namespace, String schedulerAddress,
-                                                     RandomGenerator random) {
+    public static ClusterModel withExternalScheduler(
+            ClusterSpec spec, String namespace, String schedulerAddress, RandomGenerator random) {
         checkNamespace(namespace);
         if (schedulerAddress == null || schedulerAddress.isBlank()) {
-            throw new SpecException("ClusterModel", "schedulerAddress", "is empty", "pass the address workers reach the scheduler at, such as tcp://10.0.0.5:8786");
+            throw new SpecException(
+                    "ClusterModel",
+                    "schedulerAddress",
+                    "is empty",
+                    "pass the address workers reach the scheduler at, such as tcp://10.0.0.5:8786");
         }
-        return new ClusterModel(spec, namespace, schedulerAddress, null, random, ConcurrentHashMap.newKeySet());
+        return new ClusterModel(
+                spec, namespace, schedulerAddress, null, random, ConcurrentHashMap.newKeySet());
     }
 
     /**
-     * Rebuilds the model of a running cluster from its owner ConfigMap (see {@link #owner()}),
-     * for a process that did not create it, such as a later {@code scale} command.
+     * Rebuilds the model of a running cluster from its owner ConfigMap (see {@link #owner()}), for
+     * a process that did not create it, such as a later {@code scale} command.
      */
     public static ClusterModel fromOwner(ConfigMap owner, DaskConfig config) {
         return ClusterOwner.rebuild(owner, config);
     }
 
-    /** The same cluster, with every object pointing at {@code createdOwner} (the owner as the API server returned it). */
+    /**
+     * The same cluster, with every object pointing at {@code createdOwner} (the owner as the API
+     * server returned it).
+     */
     public ClusterModel ownedBy(HasMetadata createdOwner) {
         if (createdOwner.getMetadata() == null || createdOwner.getMetadata().getUid() == null) {
-            throw new SpecException("ClusterModel", "ownedBy.metadata.uid", "the owner has no uid",
+            throw new SpecException(
+                    "ClusterModel",
+                    "ownedBy.metadata.uid",
+                    "the owner has no uid",
                     "pass the owner object the API server returned after creating it");
         }
-        OwnerReference reference = new OwnerReferenceBuilder()
-                .withApiVersion(createdOwner.getApiVersion())
-                .withKind(createdOwner.getKind())
-                .withName(createdOwner.getMetadata().getName())
-                .withUid(createdOwner.getMetadata().getUid())
-                .withController(false)
-                .withBlockOwnerDeletion(true)
-                .build();
-        return new ClusterModel(spec, namespace, schedulerAddress, reference, random, issuedWorkerNames);
+        OwnerReference reference =
+                new OwnerReferenceBuilder()
+                        .withApiVersion(createdOwner.getApiVersion())
+                        .withKind(createdOwner.getKind())
+                        .withName(createdOwner.getMetadata().getName())
+                        .withUid(createdOwner.getMetadata().getUid())
+                        .withController(false)
+                        .withBlockOwnerDeletion(true)
+                        .build();
+        return new ClusterModel(
+                spec, namespace, schedulerAddress, reference, random, issuedWorkerNames);
     }
 
     public String name() {
@@ -148,7 +177,10 @@ public final class ClusterModel {
         return withComponent(DaskLabels.COMPONENT_SCHEDULER);
     }
 
-    /** The one owner object of the cluster: deleting it deletes everything else. Its data describes the cluster. */
+    /**
+     * The one owner object of the cluster: deleting it deletes everything else. Its data describes
+     * the cluster.
+     */
     public ConfigMap owner() {
         return ClusterOwner.build(this);
     }
@@ -159,28 +191,57 @@ public final class ClusterModel {
         int index = ownTemplate ? 0 : SpecLint.workerContainerIndex(pod);
         Container container = pod.getSpec().getContainers().get(index);
         if (!ownTemplate) {
-            List<String> words = new ArrayList<>(List.of("dask-scheduler", "--port", Integer.toString(SchedulerPorts.COMM),
-                    "--dashboard-address", ":" + SchedulerPorts.DASHBOARD));
-            spec.idleTimeout().ifPresent(t -> words.addAll(List.of("--idle-timeout", t.toSeconds() + "s")));
-            WorkerCommandLine.of(container).ifPresentOrElse(
-                    line -> line.writeReplacementTo(container, words),
-                    () -> container.setArgs(words));
-            container.setPorts(new ArrayList<>(List.of(
-                    new ContainerPortBuilder().withName(SchedulerPorts.COMM_NAME).withContainerPort(SchedulerPorts.COMM).withProtocol("TCP").build(),
-                    new ContainerPortBuilder().withName(SchedulerPorts.DASHBOARD_NAME).withContainerPort(SchedulerPorts.DASHBOARD).withProtocol("TCP").build())));
+            List<String> words =
+                    new ArrayList<>(
+                            List.of(
+                                    "dask-scheduler",
+                                    "--port",
+                                    Integer.toString(SchedulerPorts.COMM),
+                                    "--dashboard-address",
+                                    ":" + SchedulerPorts.DASHBOARD));
+            spec.idleTimeout()
+                    .ifPresent(t -> words.addAll(List.of("--idle-timeout", t.toSeconds() + "s")));
+            WorkerCommandLine.of(container)
+                    .ifPresentOrElse(
+                            line -> line.writeReplacementTo(container, words),
+                            () -> container.setArgs(words));
+            container.setPorts(
+                    new ArrayList<>(
+                            List.of(
+                                    new ContainerPortBuilder()
+                                            .withName(SchedulerPorts.COMM_NAME)
+                                            .withContainerPort(SchedulerPorts.COMM)
+                                            .withProtocol("TCP")
+                                            .build(),
+                                    new ContainerPortBuilder()
+                                            .withName(SchedulerPorts.DASHBOARD_NAME)
+                                            .withContainerPort(SchedulerPorts.DASHBOARD)
+                                            .withProtocol("TCP")
+                                            .build())));
         }
         if (container.getReadinessProbe() == null) {
-            container.setReadinessProbe(new ProbeBuilder()
-                    .withNewTcpSocket().withPort(new IntOrString(SchedulerPorts.COMM)).endTcpSocket()
-                    .withPeriodSeconds(2).withTimeoutSeconds(1).build());
+            container.setReadinessProbe(
+                    new ProbeBuilder()
+                            .withNewTcpSocket()
+                            .withPort(new IntOrString(SchedulerPorts.COMM))
+                            .endTcpSocket()
+                            .withPeriodSeconds(2)
+                            .withTimeoutSeconds(1)
+                            .build());
         }
         PodDecoration.setEnv(container, spec.env());
         if (!PodDecoration.hasEnv(container, HTTP_ROUTES_ENV)) {
             PodDecoration.setEnv(container, HTTP_ROUTES_ENV, HTTP_ROUTES);
         }
-        PodDecoration.identify(pod, spec.name() + "-scheduler", namespace, podLabels(DaskLabels.COMPONENT_SCHEDULER), ownerReference);
+        PodDecoration.identify(
+                pod,
+                spec.name() + "-scheduler",
+                namespace,
+                podLabels(DaskLabels.COMPONENT_SCHEDULER),
+                ownerReference);
         DefaultScheduling.addTolerations(pod.getSpec(), DaskLabels.COMPONENT_SCHEDULER);
-        DefaultScheduling.addAffinity(pod.getSpec(), spec.affinityMode(), DaskLabels.COMPONENT_SCHEDULER);
+        DefaultScheduling.addAffinity(
+                pod.getSpec(), spec.affinityMode(), DaskLabels.COMPONENT_SCHEDULER);
         return pod;
     }
 
@@ -195,55 +256,78 @@ public final class ClusterModel {
                 .withNewSpec()
                 .withType(spec.schedulerServiceType())
                 .withSelector(schedulerSelector())
-                .addNewPort().withName(SchedulerPorts.COMM_NAME).withProtocol("TCP")
-                .withPort(SchedulerPorts.COMM).withTargetPort(new IntOrString(SchedulerPorts.COMM)).endPort()
-                .addNewPort().withName(SchedulerPorts.DASHBOARD_NAME).withProtocol("TCP")
-                .withPort(SchedulerPorts.DASHBOARD).withTargetPort(new IntOrString(SchedulerPorts.DASHBOARD)).endPort()
+                .addNewPort()
+                .withName(SchedulerPorts.COMM_NAME)
+                .withProtocol("TCP")
+                .withPort(SchedulerPorts.COMM)
+                .withTargetPort(new IntOrString(SchedulerPorts.COMM))
+                .endPort()
+                .addNewPort()
+                .withName(SchedulerPorts.DASHBOARD_NAME)
+                .withProtocol("TCP")
+                .withPort(SchedulerPorts.DASHBOARD)
+                .withTargetPort(new IntOrString(SchedulerPorts.DASHBOARD))
+                .endPort()
                 .endSpec()
                 .build();
     }
 
-    /** Keeps voluntary evictions away from the scheduler pod; only in remote mode, when the spec asks for it. */
+    /**
+     * Keeps voluntary evictions away from the scheduler pod; only in remote mode, when the spec
+     * asks for it.
+     */
     public Optional<PodDisruptionBudget> podDisruptionBudget() {
         if (!spec.podDisruptionBudget() || spec.deployMode() != DeployMode.REMOTE) {
             return Optional.empty();
         }
-        return Optional.of(new PodDisruptionBudgetBuilder()
-                .withNewMetadata()
-                .withName(spec.name())
-                .withNamespace(namespace)
-                .withLabels(podLabels(DaskLabels.COMPONENT_SCHEDULER))
-                .withOwnerReferences(ownerReferences())
-                .endMetadata()
-                .withNewSpec()
-                .withMinAvailable(new IntOrString(1))
-                .withNewSelector().withMatchLabels(schedulerSelector()).endSelector()
-                .endSpec()
-                .build());
+        return Optional.of(
+                new PodDisruptionBudgetBuilder()
+                        .withNewMetadata()
+                        .withName(spec.name())
+                        .withNamespace(namespace)
+                        .withLabels(podLabels(DaskLabels.COMPONENT_SCHEDULER))
+                        .withOwnerReferences(ownerReferences())
+                        .endMetadata()
+                        .withNewSpec()
+                        .withMinAvailable(new IntOrString(1))
+                        .withNewSelector()
+                        .withMatchLabels(schedulerSelector())
+                        .endSelector()
+                        .endSpec()
+                        .build());
     }
 
     /** A worker pod named {@code workerName}, which is also its Dask worker name. */
     public Pod workerPod(String workerName) {
-        if (workerName == null || workerName.length() > 253 || !KubernetesNames.DNS_SUBDOMAIN.matcher(workerName).matches()) {
-            throw new SpecException("ClusterModel", "workerPod.name", "\"" + workerName + "\" is not a valid pod name",
+        if (workerName == null
+                || workerName.length() > 253
+                || !KubernetesNames.DNS_SUBDOMAIN.matcher(workerName).matches()) {
+            throw new SpecException(
+                    "ClusterModel",
+                    "workerPod.name",
+                    "\"" + workerName + "\" is not a valid pod name",
                     "use newWorkerName() or lower-case letters, digits and '-'");
         }
         Pod pod = spec.workerTemplate();
         int index = SpecLint.workerContainerIndex(pod);
         Container worker = pod.getSpec().getContainers().get(index);
-        WorkerCommandLine.of(worker).ifPresent(line -> {
-            line.remove("--name");
-            line.set("--name", workerName);
-            line.writeTo(worker);
-        });
+        WorkerCommandLine.of(worker)
+                .ifPresent(
+                        line -> {
+                            line.remove("--name");
+                            line.set("--name", workerName);
+                            line.writeTo(worker);
+                        });
         PodDecoration.setEnv(worker, spec.env());
         for (Container container : pod.getSpec().getContainers()) {
             PodDecoration.setEnv(container, SCHEDULER_ADDRESS_ENV, schedulerAddress);
             PodDecoration.setEnv(container, WORKER_NAME_ENV, workerName);
         }
-        PodDecoration.identify(pod, workerName, namespace, podLabels(DaskLabels.COMPONENT_WORKER), ownerReference);
+        PodDecoration.identify(
+                pod, workerName, namespace, podLabels(DaskLabels.COMPONENT_WORKER), ownerReference);
         DefaultScheduling.addTolerations(pod.getSpec(), DaskLabels.COMPONENT_WORKER);
-        DefaultScheduling.addAffinity(pod.getSpec(), spec.affinityMode(), DaskLabels.COMPONENT_WORKER);
+        DefaultScheduling.addAffinity(
+                pod.getSpec(), spec.affinityMode(), DaskLabels.COMPONENT_WORKER);
         return pod;
     }
 
@@ -260,8 +344,10 @@ public final class ClusterModel {
                 return name;
             }
         }
-        throw new IllegalStateException("the random source gave 1000 worker names already in use for cluster "
-                + spec.name() + "; pass a real RandomGenerator");
+        throw new IllegalStateException(
+                "the random source gave 1000 worker names already in use for cluster "
+                        + spec.name()
+                        + "; pass a real RandomGenerator");
     }
 
     /** Labels of the cluster's objects of one component: the selector plus the user. */
@@ -283,7 +369,10 @@ public final class ClusterModel {
 
     private static void checkNamespace(String namespace) {
         if (namespace == null || !KubernetesNames.isDnsLabel(namespace)) {
-            throw new SpecException("ClusterModel", "namespace", "\"" + namespace + "\" is not a valid namespace",
+            throw new SpecException(
+                    "ClusterModel",
+                    "namespace",
+                    "\"" + namespace + "\" is not a valid namespace",
                     "pass the namespace the cluster lives in, such as default");
         }
     }

@@ -5,22 +5,23 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The cluster name from {@code kubernetes.name}: the template formatted with {@code {user}},
- * {@code {uuid}} and every environment variable, then escaped as classic dask-kubernetes did
- * (lower case, only [a-z0-9-] kept). It must start with a letter (the Service is named after
- * it) and leave room for "-scheduler" and "-worker-xxxxx" in 63 characters.
+ * The cluster name from {@code kubernetes.name}: the template formatted with {@code {user}}, {@code
+ * {uuid}} and every environment variable, then escaped as classic dask-kubernetes did (lower case,
+ * only [a-z0-9-] kept). It must start with a letter (the Service is named after it) and leave room
+ * for "-scheduler" and "-worker-xxxxx" in 63 characters.
  */
 final class ClusterName {
 
     static final String CONFIG_KEY = "kubernetes.name";
     static final int MAX_LENGTH = 53;
 
-    private ClusterName() {
-    }
+    private ClusterName() {}
 
-    static String resolve(String template, String user, String uuid, Map<String, String> env, String source) {
+    static String resolve(
+            String template, String user, String uuid, Map<String, String> env, String source) {
         if (template == null || template.isBlank()) {
-            throw new SpecException(source, CONFIG_KEY, "is empty", "use a template such as dask-{user}-{uuid}");
+            throw new SpecException(
+                    source, CONFIG_KEY, "is empty", "use a template such as dask-{user}-{uuid}");
         }
         Map<String, String> values = new HashMap<>(env);
         values.put("user", user);
@@ -29,21 +30,48 @@ final class ClusterName {
         try {
             formatted = PythonFormat.format(template, values);
         } catch (IllegalArgumentException e) {
-            throw new SpecException(source, CONFIG_KEY, e.getMessage(),
-                    "use {user}, {uuid} or a set environment variable, such as dask-{user}-{uuid}", e);
+            throw new SpecException(
+                    source,
+                    CONFIG_KEY,
+                    e.getMessage(),
+                    "use {user}, {uuid} or a set environment variable, such as dask-{user}-{uuid}",
+                    e);
         }
         String name = stripDashes(escape(formatted));
         if (name.isEmpty()) {
-            throw new SpecException(source, CONFIG_KEY, "\"" + template + "\" gives \"" + formatted + "\", which has no letter or digit left",
+            throw new SpecException(
+                    source,
+                    CONFIG_KEY,
+                    "\""
+                            + template
+                            + "\" gives \""
+                            + formatted
+                            + "\", which has no letter or digit left",
                     "use letters, digits and '-', such as dask-{user}-{uuid}");
         }
         if (!Character.isLetter(name.charAt(0))) {
-            throw new SpecException(source, CONFIG_KEY, "\"" + template + "\" gives \"" + name + "\", which does not start with a letter",
+            throw new SpecException(
+                    source,
+                    CONFIG_KEY,
+                    "\""
+                            + template
+                            + "\" gives \""
+                            + name
+                            + "\", which does not start with a letter",
                     "start the template with a word, such as dask-{uuid}");
         }
         if (name.length() > MAX_LENGTH) {
-            throw new SpecException(source, CONFIG_KEY, "\"" + template + "\" gives \"" + name + "\", " + name.length()
-                    + " characters, more than " + MAX_LENGTH,
+            throw new SpecException(
+                    source,
+                    CONFIG_KEY,
+                    "\""
+                            + template
+                            + "\" gives \""
+                            + name
+                            + "\", "
+                            + name.length()
+                            + " characters, more than "
+                            + MAX_LENGTH,
                     "shorten the template so that names with -scheduler and -worker-xxxxx fit in 63 characters");
         }
         return name;
@@ -53,7 +81,10 @@ final class ClusterName {
     static String escape(String text) {
         StringBuilder out = new StringBuilder();
         for (char c : text.toCharArray()) {
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-') {
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-') {
                 out.append(c);
             }
         }

@@ -26,8 +26,7 @@ final class ClusterOwner {
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
-    private ClusterOwner() {
-    }
+    private ClusterOwner() {}
 
     static ConfigMap build(ClusterModel model) {
         ClusterSpec spec = model.spec();
@@ -50,38 +49,54 @@ final class ClusterOwner {
     }
 
     static ClusterModel rebuild(ConfigMap owner, DaskConfig config) {
-        String source = "ConfigMap " + (owner.getMetadata() == null ? "?" : owner.getMetadata().getName());
+        String source =
+                "ConfigMap " + (owner.getMetadata() == null ? "?" : owner.getMetadata().getName());
         Map<String, String> data = owner.getData() == null ? Map.of() : owner.getData();
-        ClusterSpec spec = ClusterSpec.builder(config)
-                .name(owner.getMetadata().getName())
-                .workerTemplate(PodTemplates.fromYamlString(required(data, WORKER_TEMPLATE, source), source + " data." + WORKER_TEMPLATE))
-                .deployMode(DeployMode.parse(required(data, DEPLOY_MODE, source), source))
-                .affinityMode(AffinityMode.parse(required(data, AFFINITY_MODE, source), source))
-                .user(required(data, USER, source))
-                .env(env(required(data, ENV, source), source))
-                .namespace(required(data, NAMESPACE, source))
-                .build();
+        ClusterSpec spec =
+                ClusterSpec.builder(config)
+                        .name(owner.getMetadata().getName())
+                        .workerTemplate(
+                                PodTemplates.fromYamlString(
+                                        required(data, WORKER_TEMPLATE, source),
+                                        source + " data." + WORKER_TEMPLATE))
+                        .deployMode(DeployMode.parse(required(data, DEPLOY_MODE, source), source))
+                        .affinityMode(
+                                AffinityMode.parse(required(data, AFFINITY_MODE, source), source))
+                        .user(required(data, USER, source))
+                        .env(env(required(data, ENV, source), source))
+                        .namespace(required(data, NAMESPACE, source))
+                        .build();
         String namespace = required(data, NAMESPACE, source);
         String address = required(data, SCHEDULER_ADDRESS, source);
-        ClusterModel model = spec.deployMode() == DeployMode.REMOTE
-                ? ClusterModel.of(spec, namespace)
-                : ClusterModel.withExternalScheduler(spec, namespace, address);
+        ClusterModel model =
+                spec.deployMode() == DeployMode.REMOTE
+                        ? ClusterModel.of(spec, namespace)
+                        : ClusterModel.withExternalScheduler(spec, namespace, address);
         return model.ownedBy(owner);
     }
 
     private static Map<String, String> env(String yaml, String source) {
         try {
-            Map<String, String> env = YAML.readValue(yaml, new TypeReference<LinkedHashMap<String, String>>() { });
+            Map<String, String> env =
+                    YAML.readValue(yaml, new TypeReference<LinkedHashMap<String, String>>() {});
             return env == null ? Map.of() : env;
         } catch (JsonProcessingException e) {
-            throw new SpecException(source, "data." + ENV, "is not a YAML map of strings", "recreate the cluster", e);
+            throw new SpecException(
+                    source,
+                    "data." + ENV,
+                    "is not a YAML map of strings",
+                    "recreate the cluster",
+                    e);
         }
     }
 
     private static String required(Map<String, String> data, String key, String source) {
         String value = data.get(key);
         if (value == null) {
-            throw new SpecException(source, "data." + key, "is missing",
+            throw new SpecException(
+                    source,
+                    "data." + key,
+                    "is missing",
                     "this ConfigMap was not made by dask-kubernetes for the JVM, or by an older version; recreate the cluster");
         }
         return value;

@@ -18,9 +18,9 @@ import java.util.function.Supplier;
 
 /**
  * The validated settings of one cluster, immutable: what the {@code kubernetes.*} configuration
- * says, overridden by what the caller set on the {@link Builder}. Building it resolves the
- * name, reads and lints the worker template and checks every value, so that a bad setting is
- * reported before anything is created.
+ * says, overridden by what the caller set on the {@link Builder}. Building it resolves the name,
+ * reads and lints the worker template and checks every value, so that a bad setting is reported
+ * before anything is created.
  */
 public final class ClusterSpec {
 
@@ -44,10 +44,22 @@ public final class ClusterSpec {
     private final boolean podDisruptionBudget;
     private final List<LintFinding> findings;
 
-    private ClusterSpec(Builder b, String name, String user, Pod workerTemplate, Pod schedulerTemplate,
-                        int countStart, Integer countMax, Map<String, String> env, DeployMode deployMode,
-                        String serviceType, Duration idleTimeout, Duration waitTimeout, AffinityMode affinityMode,
-                        String namespace, List<LintFinding> findings) {
+    private ClusterSpec(
+            Builder b,
+            String name,
+            String user,
+            Pod workerTemplate,
+            Pod schedulerTemplate,
+            int countStart,
+            Integer countMax,
+            Map<String, String> env,
+            DeployMode deployMode,
+            String serviceType,
+            Duration idleTimeout,
+            Duration waitTimeout,
+            AffinityMode affinityMode,
+            String namespace,
+            List<LintFinding> findings) {
         this.name = name;
         this.user = user;
         this.namespace = namespace;
@@ -70,7 +82,9 @@ public final class ClusterSpec {
         return new Builder(config);
     }
 
-    /** The cluster's name: the base of every object's name and the value of dask.org/cluster-name. */
+    /**
+     * The cluster's name: the base of every object's name and the value of dask.org/cluster-name.
+     */
     public String name() {
         return name;
     }
@@ -160,7 +174,8 @@ public final class ClusterSpec {
 
         private Builder(DaskConfig config) {
             if (config == null) {
-                throw new IllegalArgumentException("config must not be null; pass DaskConfig.load()");
+                throw new IllegalArgumentException(
+                        "config must not be null; pass DaskConfig.load()");
             }
             this.config = config;
         }
@@ -222,7 +237,10 @@ public final class ClusterSpec {
             return this;
         }
 
-        /** The login for {user} and the user label; by default from LOGNAME/USER as Python's getpass. */
+        /**
+         * The login for {user} and the user label; by default from LOGNAME/USER as Python's
+         * getpass.
+         */
         public Builder user(String user) {
             this.user = user;
             return this;
@@ -250,17 +268,37 @@ public final class ClusterSpec {
 
         private ClusterSpec buildChecked() {
             String login = ClusterName.escape(user != null ? user : loginName());
-            String name = nameTemplate != null
-                    ? ClusterName.resolve(nameTemplate, login, uuid.get(), environment, BUILDER_SOURCE)
-                    : ClusterName.resolve(config.getString(ClusterName.CONFIG_KEY), login, uuid.get(), environment,
-                    config.origin(ClusterName.CONFIG_KEY));
+            String name =
+                    nameTemplate != null
+                            ? ClusterName.resolve(
+                                    nameTemplate, login, uuid.get(), environment, BUILDER_SOURCE)
+                            : ClusterName.resolve(
+                                    config.getString(ClusterName.CONFIG_KEY),
+                                    login,
+                                    uuid.get(),
+                                    environment,
+                                    config.origin(ClusterName.CONFIG_KEY));
             String resolvedNamespace = namespace();
             int start = countStart();
             Integer max = countMax(start);
             LintResult lint = lintedWorkerTemplate();
             Pod scheduler = schedulerTemplate();
-            return new ClusterSpec(this, name, login, lint.repaired(), scheduler, start, max, env(), deployMode(),
-                    serviceType(), idleTimeout(), waitTimeout(), affinityMode(), resolvedNamespace, lint.findings());
+            return new ClusterSpec(
+                    this,
+                    name,
+                    login,
+                    lint.repaired(),
+                    scheduler,
+                    start,
+                    max,
+                    env(),
+                    deployMode(),
+                    serviceType(),
+                    idleTimeout(),
+                    waitTimeout(),
+                    affinityMode(),
+                    resolvedNamespace,
+                    lint.findings());
         }
 
         private String namespace() {
@@ -268,12 +306,17 @@ public final class ClusterSpec {
                 return checkNamespace(namespace, BUILDER_SOURCE);
             }
             String configured = config.getString("kubernetes.namespace");
-            return configured == null ? null : checkNamespace(configured, config.origin("kubernetes.namespace"));
+            return configured == null
+                    ? null
+                    : checkNamespace(configured, config.origin("kubernetes.namespace"));
         }
 
         private static String checkNamespace(String value, String source) {
             if (!KubernetesNames.isDnsLabel(value)) {
-                throw new SpecException(source, "kubernetes.namespace", "\"" + value + "\" is not a valid namespace",
+                throw new SpecException(
+                        source,
+                        "kubernetes.namespace",
+                        "\"" + value + "\" is not a valid namespace",
                         "use lower-case letters, digits and '-', at most 63 characters, or null for the current namespace");
             }
             return value;
@@ -282,7 +325,11 @@ public final class ClusterSpec {
         private int countStart() {
             if (workers != null) {
                 if (workers < 0) {
-                    throw new SpecException(BUILDER_SOURCE, "workers", workers + " is negative", "use 0 or more workers");
+                    throw new SpecException(
+                            BUILDER_SOURCE,
+                            "workers",
+                            workers + " is negative",
+                            "use 0 or more workers");
                 }
                 return workers;
             }
@@ -291,8 +338,11 @@ public final class ClusterSpec {
                 return 0;
             }
             if (start < 0) {
-                throw new SpecException(config.origin("kubernetes.count.start"), "kubernetes.count.start",
-                        start + " is negative", "use 0 or more workers");
+                throw new SpecException(
+                        config.origin("kubernetes.count.start"),
+                        "kubernetes.count.start",
+                        start + " is negative",
+                        "use 0 or more workers");
             }
             return start;
         }
@@ -304,10 +354,17 @@ public final class ClusterSpec {
             }
             String source = config.origin("kubernetes.count.max");
             if (max < 0) {
-                throw new SpecException(source, "kubernetes.count.max", max + " is negative", "use 0 or more, or null for no maximum");
+                throw new SpecException(
+                        source,
+                        "kubernetes.count.max",
+                        max + " is negative",
+                        "use 0 or more, or null for no maximum");
             }
             if (start > max) {
-                throw new SpecException(source, "kubernetes.count.max", "is " + max + ", below the " + start + " workers to start with",
+                throw new SpecException(
+                        source,
+                        "kubernetes.count.max",
+                        "is " + max + ", below the " + start + " workers to start with",
                         "raise kubernetes.count.max or start fewer workers");
             }
             return max;
@@ -325,13 +382,19 @@ public final class ClusterSpec {
                 source = file.toString();
                 template = PodTemplates.fromYaml(file, environment);
             } else if (!config.getMap("kubernetes.worker-template").isEmpty()) {
-                source = config.origin("kubernetes.worker-template") + " (kubernetes.worker-template)";
+                source =
+                        config.origin("kubernetes.worker-template")
+                                + " (kubernetes.worker-template)";
                 @SuppressWarnings("unchecked")
-                Map<String, Object> map = (Map<String, Object>) EnvironmentExpansion.expandAll(
-                        config.getMap("kubernetes.worker-template"), environment);
+                Map<String, Object> map =
+                        (Map<String, Object>)
+                                EnvironmentExpansion.expandAll(
+                                        config.getMap("kubernetes.worker-template"), environment);
                 template = PodTemplates.fromMap(map, source);
             } else {
-                throw new SpecException(config.origin("kubernetes.worker-template-path"), "kubernetes.worker-template-path",
+                throw new SpecException(
+                        config.origin("kubernetes.worker-template-path"),
+                        "kubernetes.worker-template-path",
                         "no worker pod template is given",
                         "pass one (workerTemplate(...), --spec FILE) or set kubernetes.worker-template-path or kubernetes.worker-template");
             }
@@ -339,7 +402,9 @@ public final class ClusterSpec {
             if (lint.hasErrors()) {
                 LintFinding first = lint.errors().get(0);
                 int split = first.message().lastIndexOf("; ");
-                throw new SpecException(source, first.fieldPath(),
+                throw new SpecException(
+                        source,
+                        first.fieldPath(),
                         split < 0 ? first.message() : first.message().substring(0, split),
                         split < 0 ? "fix the template" : first.message().substring(split + 2));
             }
@@ -355,8 +420,12 @@ public final class ClusterSpec {
                 return null;
             }
             @SuppressWarnings("unchecked")
-            Map<String, Object> map = (Map<String, Object>) EnvironmentExpansion.expandAll(configured, environment);
-            return PodTemplates.fromMap(map, config.origin("kubernetes.scheduler-template") + " (kubernetes.scheduler-template)");
+            Map<String, Object> map =
+                    (Map<String, Object>) EnvironmentExpansion.expandAll(configured, environment);
+            return PodTemplates.fromMap(
+                    map,
+                    config.origin("kubernetes.scheduler-template")
+                            + " (kubernetes.scheduler-template)");
         }
 
         private Map<String, String> env() {
@@ -367,8 +436,12 @@ public final class ClusterSpec {
             for (Map.Entry<String, Object> entry : config.getMap("kubernetes.env").entrySet()) {
                 Object value = entry.getValue();
                 if (value instanceof Map || value instanceof List) {
-                    throw new SpecException(config.origin("kubernetes.env"), "kubernetes.env." + entry.getKey(),
-                            "is a " + (value instanceof Map ? "mapping" : "list") + ", not a single value",
+                    throw new SpecException(
+                            config.origin("kubernetes.env"),
+                            "kubernetes.env." + entry.getKey(),
+                            "is a "
+                                    + (value instanceof Map ? "mapping" : "list")
+                                    + ", not a single value",
                             "give each variable a string value");
                 }
                 result.put(entry.getKey(), value == null ? "" : pythonString(value));
@@ -385,23 +458,38 @@ public final class ClusterSpec {
         }
 
         private DeployMode deployMode() {
-            return deployMode != null ? deployMode
-                    : DeployMode.parse(config.getString(DeployMode.CONFIG_KEY), config.origin(DeployMode.CONFIG_KEY));
+            return deployMode != null
+                    ? deployMode
+                    : DeployMode.parse(
+                            config.getString(DeployMode.CONFIG_KEY),
+                            config.origin(DeployMode.CONFIG_KEY));
         }
 
         private AffinityMode affinityMode() {
-            return affinityMode != null ? affinityMode
-                    : AffinityMode.parse(config.getString(AffinityMode.CONFIG_KEY), config.origin(AffinityMode.CONFIG_KEY));
+            return affinityMode != null
+                    ? affinityMode
+                    : AffinityMode.parse(
+                            config.getString(AffinityMode.CONFIG_KEY),
+                            config.origin(AffinityMode.CONFIG_KEY));
         }
 
         private String serviceType() {
-            String source = serviceType != null ? BUILDER_SOURCE : config.origin("kubernetes.scheduler-service-type");
-            String value = serviceType != null ? serviceType : config.getString("kubernetes.scheduler-service-type");
+            String source =
+                    serviceType != null
+                            ? BUILDER_SOURCE
+                            : config.origin("kubernetes.scheduler-service-type");
+            String value =
+                    serviceType != null
+                            ? serviceType
+                            : config.getString("kubernetes.scheduler-service-type");
             if (value == null) {
                 return "ClusterIP";
             }
             if (!SERVICE_TYPES.contains(value)) {
-                throw new SpecException(source, "kubernetes.scheduler-service-type", "\"" + value + "\" is not a Service type",
+                throw new SpecException(
+                        source,
+                        "kubernetes.scheduler-service-type",
+                        "\"" + value + "\" is not a Service type",
                         "use ClusterIP, NodePort or LoadBalancer");
             }
             return value;
@@ -410,15 +498,24 @@ public final class ClusterSpec {
         private Duration idleTimeout() {
             if (idleTimeout != null) {
                 if (idleTimeout.isNegative()) {
-                    throw new SpecException(BUILDER_SOURCE, "idleTimeout", idleTimeout + " is negative", "use a positive duration");
+                    throw new SpecException(
+                            BUILDER_SOURCE,
+                            "idleTimeout",
+                            idleTimeout + " is negative",
+                            "use a positive duration");
                 }
                 return idleTimeout;
             }
-            return duration("kubernetes.idle-timeout", "use seconds (300) or a duration such as \"5 minutes\", or null for none");
+            return duration(
+                    "kubernetes.idle-timeout",
+                    "use seconds (300) or a duration such as \"5 minutes\", or null for none");
         }
 
         private Duration waitTimeout() {
-            Duration wait = duration("kubernetes.scheduler-service-wait-timeout", "use seconds, such as 30; 0 waits for ever");
+            Duration wait =
+                    duration(
+                            "kubernetes.scheduler-service-wait-timeout",
+                            "use seconds, such as 30; 0 waits for ever");
             return wait == null ? Duration.ZERO : wait;
         }
 
@@ -443,7 +540,8 @@ public final class ClusterSpec {
 
         /** Python's getpass.getuser(): LOGNAME, USER, LNAME, USERNAME, then the JVM's user.name. */
         private String loginName() {
-            for (String variable : new ArrayList<>(List.of("LOGNAME", "USER", "LNAME", "USERNAME"))) {
+            for (String variable :
+                    new ArrayList<>(List.of("LOGNAME", "USER", "LNAME", "USERNAME"))) {
                 String value = environment.get(variable);
                 if (value != null && !value.isEmpty()) {
                     return value;

@@ -12,12 +12,15 @@ public final class DashboardLink {
 
     public static final String CONFIG_KEY = "distributed.dashboard.link";
 
-    private DashboardLink() {
-    }
+    private DashboardLink() {}
 
-    public static String format(String template, String scheme, String host, int port, Map<String, String> env) {
+    public static String format(
+            String template, String scheme, String host, int port, Map<String, String> env) {
         if (template == null) {
-            throw new SpecException("dask configuration", CONFIG_KEY, "is null",
+            throw new SpecException(
+                    "dask configuration",
+                    CONFIG_KEY,
+                    "is null",
                     "set it to a format such as \"{scheme}://{host}:{port}/status\"");
         }
         Map<String, String> values = new HashMap<>(env);
@@ -27,8 +30,12 @@ public final class DashboardLink {
         try {
             return PythonFormat.format(template, values);
         } catch (IllegalArgumentException e) {
-            throw new SpecException("dask configuration", CONFIG_KEY, e.getMessage(),
-                    "use {scheme}, {host}, {port} or a set environment variable, and write {{ and }} for literal braces", e);
+            throw new SpecException(
+                    "dask configuration",
+                    CONFIG_KEY,
+                    e.getMessage(),
+                    "use {scheme}, {host}, {port} or a set environment variable, and write {{ and }} for literal braces",
+                    e);
         }
     }
 }

@@ -12,6 +12,5 @@ public final class DaskLabels {
     public static final String COMPONENT_CLUSTER = "cluster";
     public static final String USER = "user";
 
-    private DaskLabels() {
-    }
+    private DaskLabels() {}
 }

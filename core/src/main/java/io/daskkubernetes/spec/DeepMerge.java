@@ -6,13 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Classic dask-kubernetes' {@code _set_k8s_attribute} merge of extra configuration into a pod:
- * maps are merged key by key, lists are appended to, anything else is replaced.
+ * Classic dask-kubernetes' {@code _set_k8s_attribute} merge of extra configuration into a pod: maps
+ * are merged key by key, lists are appended to, anything else is replaced.
  */
 final class DeepMerge {
 
-    private DeepMerge() {
-    }
+    private DeepMerge() {}
 
     /** A new tree: {@code base} with {@code overlay} merged in; neither argument is changed. */
     @SuppressWarnings("unchecked")
@@ -22,7 +21,9 @@ final class DeepMerge {
             Object current = result.get(entry.getKey());
             Object value = entry.getValue();
             if (current instanceof Map && value instanceof Map) {
-                result.put(entry.getKey(), merge((Map<String, Object>) current, (Map<String, Object>) value));
+                result.put(
+                        entry.getKey(),
+                        merge((Map<String, Object>) current, (Map<String, Object>) value));
             } else if (current instanceof List && value instanceof List) {
                 List<Object> appended = new ArrayList<>((List<Object>) current);
                 appended.addAll((List<Object>) copy(value));

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Classic {@code clean_pod_template}'s scheduling defaults: tolerations for nodes tainted
- * {@code k8s.dask.org/dedicated=<type>:NoSchedule} (and GKE's {@code k8s.dask.org_dedicated},
- * which cannot hold a '/'), and node affinity for {@code k8s.dask.org/node-purpose=<type>}.
+ * Classic {@code clean_pod_template}'s scheduling defaults: tolerations for nodes tainted {@code
+ * k8s.dask.org/dedicated=<type>:NoSchedule} (and GKE's {@code k8s.dask.org_dedicated}, which cannot
+ * hold a '/'), and node affinity for {@code k8s.dask.org/node-purpose=<type>}.
  */
 final class DefaultScheduling {
 
@@ -25,8 +25,7 @@ final class DefaultScheduling {
     static final String DEDICATED_KEY_GKE = "k8s.dask.org_dedicated";
     static final String NODE_PURPOSE_KEY = "k8s.dask.org/node-purpose";
 
-    private DefaultScheduling() {
-    }
+    private DefaultScheduling() {}
 
     static List<Toleration> tolerations(String podType) {
         return List.of(toleration(DEDICATED_KEY, podType), toleration(DEDICATED_KEY_GKE, podType));
@@ -34,13 +33,32 @@ final class DefaultScheduling {
 
     static List<Map<String, Object>> tolerationMaps(String podType) {
         return List.of(
-                Map.of("key", DEDICATED_KEY, "operator", "Equal", "value", podType, "effect", "NoSchedule"),
-                Map.of("key", DEDICATED_KEY_GKE, "operator", "Equal", "value", podType, "effect", "NoSchedule"));
+                Map.of(
+                        "key",
+                        DEDICATED_KEY,
+                        "operator",
+                        "Equal",
+                        "value",
+                        podType,
+                        "effect",
+                        "NoSchedule"),
+                Map.of(
+                        "key",
+                        DEDICATED_KEY_GKE,
+                        "operator",
+                        "Equal",
+                        "value",
+                        podType,
+                        "effect",
+                        "NoSchedule"));
     }
 
     /** Adds the default tolerations the spec does not already have. */
     static void addTolerations(PodSpec spec, String podType) {
-        List<Toleration> tolerations = spec.getTolerations() == null ? new ArrayList<>() : new ArrayList<>(spec.getTolerations());
+        List<Toleration> tolerations =
+                spec.getTolerations() == null
+                        ? new ArrayList<>()
+                        : new ArrayList<>(spec.getTolerations());
         for (Toleration toleration : tolerations(podType)) {
             if (!tolerations.contains(toleration)) {
                 tolerations.add(toleration);
@@ -54,10 +72,17 @@ final class DefaultScheduling {
         if (mode == AffinityMode.NONE) {
             return;
         }
-        NodeSelectorRequirement purpose = new NodeSelectorRequirementBuilder()
-                .withKey(NODE_PURPOSE_KEY).withOperator("In").withValues(podType).build();
+        NodeSelectorRequirement purpose =
+                new NodeSelectorRequirementBuilder()
+                        .withKey(NODE_PURPOSE_KEY)
+                        .withOperator("In")
+                        .withValues(podType)
+                        .build();
         NodeSelectorTerm term = new NodeSelectorTermBuilder().withMatchExpressions(purpose).build();
-        AffinityBuilder affinity = spec.getAffinity() == null ? new AffinityBuilder() : new AffinityBuilder(spec.getAffinity());
+        AffinityBuilder affinity =
+                spec.getAffinity() == null
+                        ? new AffinityBuilder()
+                        : new AffinityBuilder(spec.getAffinity());
         if (mode == AffinityMode.REQUIRED) {
             affinity.editOrNewNodeAffinity()
                     .editOrNewRequiredDuringSchedulingIgnoredDuringExecution()
@@ -67,7 +92,10 @@ final class DefaultScheduling {
         } else {
             affinity.editOrNewNodeAffinity()
                     .addToPreferredDuringSchedulingIgnoredDuringExecution(
-                            new PreferredSchedulingTermBuilder().withWeight(100).withPreference(term).build())
+                            new PreferredSchedulingTermBuilder()
+                                    .withWeight(100)
+                                    .withPreference(term)
+                                    .build())
                     .endNodeAffinity();
         }
         Affinity built = affinity.build();
@@ -75,6 +103,11 @@ final class DefaultScheduling {
     }
 
     private static Toleration toleration(String key, String podType) {
-        return new TolerationBuilder().withKey(key).withOperator("Equal").withValue(podType).withEffect("NoSchedule").build();
+        return new TolerationBuilder()
+                .withKey(key)
+                .withOperator("Equal")
+                .withValue(podType)
+                .withEffect("NoSchedule")
+                .build();
     }
 }

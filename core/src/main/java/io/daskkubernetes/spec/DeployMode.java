@@ -2,9 +2,13 @@ package io.daskkubernetes.spec;
 
 import java.util.Locale;
 
-/** Where the scheduler runs: in a pod of the cluster (remote) or as a child process of this JVM (local). */
+/**
+ * Where the scheduler runs: in a pod of the cluster (remote) or as a child process of this JVM
+ * (local).
+ */
 public enum DeployMode {
-    REMOTE, LOCAL;
+    REMOTE,
+    LOCAL;
 
     public static final String CONFIG_KEY = "kubernetes.deploy-mode";
 
@@ -21,8 +25,12 @@ public enum DeployMode {
         return switch (configValue.strip().toLowerCase(Locale.ROOT)) {
             case "remote" -> REMOTE;
             case "local" -> LOCAL;
-            default -> throw new SpecException(source, CONFIG_KEY,
-                    "\"" + configValue + "\" is not a deploy mode", "use remote or local");
+            default ->
+                    throw new SpecException(
+                            source,
+                            CONFIG_KEY,
+                            "\"" + configValue + "\" is not a deploy mode",
+                            "use remote or local");
         };
     }
 }

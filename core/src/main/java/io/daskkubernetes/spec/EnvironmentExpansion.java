@@ -9,16 +9,16 @@ import java.util.regex.Pattern;
 
 /**
  * Python's {@code os.path.expandvars} applied to every string value of a parsed YAML tree, as
- * classic {@code KubeCluster.from_yaml} did through {@code dask.config.expand_environment_variables}:
- * {@code $VAR} and {@code ${VAR}} are replaced when VAR is set and left as they are when it is
- * not. Kubernetes' own {@code $(VAR)} references are not touched.
+ * classic {@code KubeCluster.from_yaml} did through {@code
+ * dask.config.expand_environment_variables}: {@code $VAR} and {@code ${VAR}} are replaced when VAR
+ * is set and left as they are when it is not. Kubernetes' own {@code $(VAR)} references are not
+ * touched.
  */
 final class EnvironmentExpansion {
 
     private static final Pattern VARIABLE = Pattern.compile("\\$(\\w+|\\{[^}]*\\})");
 
-    private EnvironmentExpansion() {
-    }
+    private EnvironmentExpansion() {}
 
     static String expand(String text, Map<String, String> env) {
         if (text.indexOf('$') < 0) {
@@ -32,7 +32,8 @@ final class EnvironmentExpansion {
                 name = name.substring(1, name.length() - 1);
             }
             String value = env.get(name);
-            matcher.appendReplacement(out, Matcher.quoteReplacement(value != null ? value : matcher.group()));
+            matcher.appendReplacement(
+                    out, Matcher.quoteReplacement(value != null ? value : matcher.group()));
         }
         matcher.appendTail(out);
         return out.toString();
@@ -45,7 +46,8 @@ final class EnvironmentExpansion {
         }
         if (value instanceof Map) {
             Map<String, Object> out = new LinkedHashMap<>();
-            ((Map<Object, Object>) value).forEach((k, v) -> out.put(String.valueOf(k), expandAll(v, env)));
+            ((Map<Object, Object>) value)
+                    .forEach((k, v) -> out.put(String.valueOf(k), expandAll(v, env)));
             return out;
         }
         if (value instanceof List) {

@@ -3,13 +3,19 @@ package io.daskkubernetes.spec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
-/** The one fabric8 serializer of the model package (fabric8's static Serialization mappers are deprecated). */
+/**
+ * The one fabric8 serializer of the model package (fabric8's static Serialization mappers are
+ * deprecated).
+ */
 final class KubernetesJson {
 
     static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
-    /** Only to look at the fabric8 model classes' Jackson properties; never to read or write objects. */
+
+    /**
+     * Only to look at the fabric8 model classes' Jackson properties; never to read or write
+     * objects.
+     */
     static final ObjectMapper INTROSPECTION = new ObjectMapper();
 
-    private KubernetesJson() {
-    }
+    private KubernetesJson() {}
 }

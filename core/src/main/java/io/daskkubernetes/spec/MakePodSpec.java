@@ -7,19 +7,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Classic dask-kubernetes' {@code make_pod_spec}: a worker pod from a few arguments. The pod
- * has one container {@code dask-container} running
- * {@code dask-worker $(DASK_SCHEDULER_ADDRESS) --nthreads N --death-timeout 60} (plus
- * {@code --memory-limit} and {@code --resources} when given), restartPolicy Never, the
- * default worker tolerations, and the extra container and pod configuration deep-merged.
+ * Classic dask-kubernetes' {@code make_pod_spec}: a worker pod from a few arguments. The pod has
+ * one container {@code dask-container} running {@code dask-worker $(DASK_SCHEDULER_ADDRESS)
+ * --nthreads N --death-timeout 60} (plus {@code --memory-limit} and {@code --resources} when
+ * given), restartPolicy Never, the default worker tolerations, and the extra container and pod
+ * configuration deep-merged.
  */
 public final class MakePodSpec {
 
     public static final String CONTAINER_NAME = "dask-container";
     static final String SOURCE = "make_pod_spec";
 
-    private MakePodSpec() {
-    }
+    private MakePodSpec() {}
 
     public static Builder builder() {
         return new Builder();
@@ -40,8 +39,7 @@ public final class MakePodSpec {
         private Map<String, Object> extraContainerConfig = Map.of();
         private Map<String, Object> extraPodConfig = Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder image(String image) {
             this.image = image;
@@ -101,13 +99,19 @@ public final class MakePodSpec {
             return this;
         }
 
-        /** Merged into the container, in Kubernetes' spelling: maps merged, lists appended, values replaced. */
+        /**
+         * Merged into the container, in Kubernetes' spelling: maps merged, lists appended, values
+         * replaced.
+         */
         public Builder extraContainerConfig(Map<String, Object> extraContainerConfig) {
             this.extraContainerConfig = extraContainerConfig;
             return this;
         }
 
-        /** Merged into the pod's spec, in Kubernetes' spelling: maps merged, lists appended, values replaced. */
+        /**
+         * Merged into the pod's spec, in Kubernetes' spelling: maps merged, lists appended, values
+         * replaced.
+         */
         public Builder extraPodConfig(Map<String, Object> extraPodConfig) {
             this.extraPodConfig = extraPodConfig;
             return this;
@@ -115,13 +119,22 @@ public final class MakePodSpec {
 
         public Pod build() {
             if (image == null || image.isBlank()) {
-                throw new SpecException(SOURCE, "image", "is missing", "pass an image that has Dask installed, such as ghcr.io/dask/dask:latest");
+                throw new SpecException(
+                        SOURCE,
+                        "image",
+                        "is missing",
+                        "pass an image that has Dask installed, such as ghcr.io/dask/dask:latest");
             }
             if (threadsPerWorker < 1) {
-                throw new SpecException(SOURCE, "threadsPerWorker", threadsPerWorker + " is less than 1", "use 1 or more threads");
+                throw new SpecException(
+                        SOURCE,
+                        "threadsPerWorker",
+                        threadsPerWorker + " is less than 1",
+                        "use 1 or more threads");
             }
             if (gpuLimit != null && gpuLimit < 0) {
-                throw new SpecException(SOURCE, "gpuLimit", gpuLimit + " is negative", "use 0 or more GPUs");
+                throw new SpecException(
+                        SOURCE, "gpuLimit", gpuLimit + " is negative", "use 0 or more GPUs");
             }
             Map<String, Object> container = DeepMerge.merge(container(), extraContainerConfig);
             Map<String, Object> spec = new LinkedHashMap<>();
@@ -140,8 +153,15 @@ public final class MakePodSpec {
         }
 
         private Map<String, Object> container() {
-            List<String> args = new ArrayList<>(List.of("dask-worker", "$(DASK_SCHEDULER_ADDRESS)",
-                    "--nthreads", Integer.toString(threadsPerWorker), "--death-timeout", "60"));
+            List<String> args =
+                    new ArrayList<>(
+                            List.of(
+                                    "dask-worker",
+                                    "$(DASK_SCHEDULER_ADDRESS)",
+                                    "--nthreads",
+                                    Integer.toString(threadsPerWorker),
+                                    "--death-timeout",
+                                    "60"));
             if (memoryLimit != null) {
                 args.addAll(List.of("--memory-limit", memoryLimit));
             }
@@ -156,7 +176,8 @@ public final class MakePodSpec {
             putIfSet(limits, "nvidia.com/gpu", gpuLimit == null ? null : gpuLimit.toString());
             putIfSet(limits, "memory", memoryLimit);
             List<Map<String, Object>> envList = new ArrayList<>();
-            env.entrySet().stream().sorted(Map.Entry.comparingByKey())
+            env.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
                     .forEach(e -> envList.add(Map.of("name", e.getKey(), "value", e.getValue())));
             Map<String, Object> container = new LinkedHashMap<>();
             container.put("name", CONTAINER_NAME);

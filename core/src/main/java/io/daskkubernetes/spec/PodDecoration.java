@@ -11,14 +11,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the cluster overlays on every pod it makes from a template: identity, labels, owner, env. */
+/**
+ * What the cluster overlays on every pod it makes from a template: identity, labels, owner, env.
+ */
 final class PodDecoration {
 
-    private PodDecoration() {
-    }
+    private PodDecoration() {}
 
     /** Name, namespace, owner and labels; the user's labels are kept and ours win. */
-    static void identify(Pod pod, String name, String namespace, Map<String, String> labels, OwnerReference owner) {
+    static void identify(
+            Pod pod,
+            String name,
+            String namespace,
+            Map<String, String> labels,
+            OwnerReference owner) {
         ObjectMeta metadata = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
         metadata.setName(name);
         metadata.setGenerateName(null);
@@ -38,7 +44,10 @@ final class PodDecoration {
 
     /** Sets the variable in the container, replacing one of the same name. */
     static void setEnv(Container container, String name, String value) {
-        List<EnvVar> env = container.getEnv() == null ? new ArrayList<>() : new ArrayList<>(container.getEnv());
+        List<EnvVar> env =
+                container.getEnv() == null
+                        ? new ArrayList<>()
+                        : new ArrayList<>(container.getEnv());
         EnvVar variable = new EnvVarBuilder().withName(name).withValue(value).build();
         boolean replaced = false;
         for (int i = 0; i < env.size(); i++) {
@@ -54,10 +63,13 @@ final class PodDecoration {
     }
 
     static boolean hasEnv(Container container, String name) {
-        return container.getEnv() != null && container.getEnv().stream().anyMatch(e -> name.equals(e.getName()));
+        return container.getEnv() != null
+                && container.getEnv().stream().anyMatch(e -> name.equals(e.getName()));
     }
 
     static void setEnv(Container container, Map<String, String> variables) {
-        variables.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> setEnv(container, e.getKey(), e.getValue()));
+        variables.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> setEnv(container, e.getKey(), e.getValue()));
     }
 }

@@ -13,18 +13,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Checks a raw pod tree (maps and lists, as parsed from YAML) against the fabric8 model before
- * it is converted. fabric8 quietly keeps unknown fields and mistyped values aside, so a
- * misspelt {@code restart_policy} or a {@code containers:} that is not a list would otherwise
- * vanish; here each is an error naming the field and the spelling Kubernetes expects.
+ * Checks a raw pod tree (maps and lists, as parsed from YAML) against the fabric8 model before it
+ * is converted. fabric8 quietly keeps unknown fields and mistyped values aside, so a misspelt
+ * {@code restart_policy} or a {@code containers:} that is not a list would otherwise vanish; here
+ * each is an error naming the field and the spelling Kubernetes expects.
  */
 final class PodShape {
 
     private static final ObjectMapper MAPPER = KubernetesJson.INTROSPECTION;
-    private static final Map<Class<?>, Map<String, JavaType>> PROPERTIES = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, Map<String, JavaType>> PROPERTIES =
+            new ConcurrentHashMap<>();
 
-    private PodShape() {
-    }
+    private PodShape() {}
 
     static void check(Map<String, Object> pod, String source) {
         checkBean(pod, MAPPER.constructType(Pod.class), "", source);
@@ -37,7 +37,10 @@ final class PodShape {
         }
         if (type.isCollectionLikeType()) {
             if (!(value instanceof List)) {
-                throw new SpecException(source, path, "is " + describe(value) + ", not a list",
+                throw new SpecException(
+                        source,
+                        path,
+                        "is " + describe(value) + ", not a list",
                         "write it as a YAML list ('- item' lines or [a, b])");
             }
             List<Object> list = (List<Object>) value;
@@ -46,30 +49,45 @@ final class PodShape {
             }
         } else if (type.isMapLikeType()) {
             if (!(value instanceof Map)) {
-                throw new SpecException(source, path, "is " + describe(value) + ", not a mapping",
+                throw new SpecException(
+                        source,
+                        path,
+                        "is " + describe(value) + ", not a mapping",
                         "write it as 'key: value' lines");
             }
-            ((Map<String, Object>) value).forEach((k, v) -> checkValue(v, type.getContentType(), path + "." + k, source));
+            ((Map<String, Object>) value)
+                    .forEach(
+                            (k, v) -> checkValue(v, type.getContentType(), path + "." + k, source));
         } else if (isModelBean(type.getRawClass())) {
             if (!(value instanceof Map)) {
-                throw new SpecException(source, path, "is " + describe(value) + ", not a mapping",
+                throw new SpecException(
+                        source,
+                        path,
+                        "is " + describe(value) + ", not a mapping",
                         "write it as 'key: value' lines");
             }
             checkBean((Map<String, Object>) value, type, path, source);
         } else if (value instanceof Map || value instanceof List) {
-            throw new SpecException(source, path, "is " + describe(value) + ", not a single value",
+            throw new SpecException(
+                    source,
+                    path,
+                    "is " + describe(value) + ", not a single value",
                     "write a plain value such as a string or a number");
         }
     }
 
-    private static void checkBean(Map<String, Object> map, JavaType type, String path, String source) {
+    private static void checkBean(
+            Map<String, Object> map, JavaType type, String path, String source) {
         Map<String, JavaType> properties = properties(type);
         for (Map.Entry<String, Object> entry : map.entrySet()) {
             String field = entry.getKey();
             String fieldPath = path.isEmpty() ? field : path + "." + field;
             JavaType fieldType = properties.get(field);
             if (fieldType == null) {
-                throw new SpecException(source, fieldPath, "is not a field of " + type.getRawClass().getSimpleName(),
+                throw new SpecException(
+                        source,
+                        fieldPath,
+                        "is not a field of " + type.getRawClass().getSimpleName(),
                         suggestion(field, properties));
             }
             checkValue(entry.getValue(), fieldType, fieldPath, source);
@@ -101,19 +119,27 @@ final class PodShape {
     }
 
     private static Map<String, JavaType> properties(JavaType type) {
-        return PROPERTIES.computeIfAbsent(type.getRawClass(), c -> {
-            BeanDescription description = MAPPER.getDeserializationConfig().introspect(type);
-            Map<String, JavaType> properties = new LinkedHashMap<>();
-            for (BeanPropertyDefinition property : description.findProperties()) {
-                if (property.hasSetter() || property.hasField() || property.hasConstructorParameter()) {
-                    properties.put(property.getName(), property.getPrimaryType());
-                }
-            }
-            return properties;
-        });
+        return PROPERTIES.computeIfAbsent(
+                type.getRawClass(),
+                c -> {
+                    BeanDescription description =
+                            MAPPER.getDeserializationConfig().introspect(type);
+                    Map<String, JavaType> properties = new LinkedHashMap<>();
+                    for (BeanPropertyDefinition property : description.findProperties()) {
+                        if (property.hasSetter()
+                                || property.hasField()
+                                || property.hasConstructorParameter()) {
+                            properties.put(property.getName(), property.getPrimaryType());
+                        }
+                    }
+                    return properties;
+                });
     }
 
-    /** fabric8 model classes that Jackson reads field by field (not Quantity, IntOrString and the like). */
+    /**
+     * fabric8 model classes that Jackson reads field by field (not Quantity, IntOrString and the
+     * like).
+     */
     private static boolean isModelBean(Class<?> type) {
         if (!type.getName().startsWith("io.fabric8.kubernetes.api.model")) {
             return false;

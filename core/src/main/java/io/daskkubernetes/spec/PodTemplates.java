@@ -18,10 +18,12 @@ public final class PodTemplates {
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
-    private PodTemplates() {
-    }
+    private PodTemplates() {}
 
-    /** Reads a file as classic {@code KubeCluster.from_yaml} did, expanding $VAR and ${VAR} from this process's environment. */
+    /**
+     * Reads a file as classic {@code KubeCluster.from_yaml} did, expanding $VAR and ${VAR} from
+     * this process's environment.
+     */
     public static Pod fromYaml(Path file) {
         return fromYaml(file, System.getenv());
     }
@@ -31,16 +33,27 @@ public final class PodTemplates {
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new SpecException(file.toString(), "(file)", "does not exist",
-                    "check the path (kubernetes.worker-template-path or --spec)", e);
+            throw new SpecException(
+                    file.toString(),
+                    "(file)",
+                    "does not exist",
+                    "check the path (kubernetes.worker-template-path or --spec)",
+                    e);
         } catch (IOException e) {
-            throw new SpecException(file.toString(), "(file)", "cannot be read: " + e.getMessage(),
-                    "make the file readable", e);
+            throw new SpecException(
+                    file.toString(),
+                    "(file)",
+                    "cannot be read: " + e.getMessage(),
+                    "make the file readable",
+                    e);
         }
         return fromYamlString(text, file.toString(), env);
     }
 
-    /** Parses YAML text; {@code sourceName} is what errors call it. Environment variables are not expanded. */
+    /**
+     * Parses YAML text; {@code sourceName} is what errors call it. Environment variables are not
+     * expanded.
+     */
     public static Pod fromYamlString(String yaml, String sourceName) {
         return fromYamlString(yaml, sourceName, Map.of());
     }
@@ -50,15 +63,23 @@ public final class PodTemplates {
         try {
             parsed = yaml.isBlank() ? null : YAML.readValue(yaml, Object.class);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " near line " + e.getLocation().getLineNr();
-            throw new SpecException(sourceName, "(file)", "is not valid YAML: " + e.getOriginalMessage(),
-                    "fix the YAML syntax" + where, e);
+            String where =
+                    e.getLocation() == null ? "" : " near line " + e.getLocation().getLineNr();
+            throw new SpecException(
+                    sourceName,
+                    "(file)",
+                    "is not valid YAML: " + e.getOriginalMessage(),
+                    "fix the YAML syntax" + where,
+                    e);
         }
         if (parsed == null) {
-            throw new SpecException(sourceName, "(file)", "is empty", "write a Pod: kind: Pod, spec.containers");
+            throw new SpecException(
+                    sourceName, "(file)", "is empty", "write a Pod: kind: Pod, spec.containers");
         }
         if (!(parsed instanceof Map)) {
-            throw new SpecException(sourceName, "(file)",
+            throw new SpecException(
+                    sourceName,
+                    "(file)",
                     "holds a YAML " + (parsed instanceof List ? "list" : "scalar") + ", not a Pod",
                     "write a single Pod mapping (kind: Pod, spec: ...), not a list of objects");
         }
@@ -81,8 +102,12 @@ public final class PodTemplates {
         try {
             pod = KubernetesJson.SERIALIZATION.convertValue(map, Pod.class);
         } catch (IllegalArgumentException e) {
-            throw new SpecException(sourceName, "(template)", "cannot be read as a Pod: " + e.getMessage(),
-                    "compare it with the Pod reference of Kubernetes", e);
+            throw new SpecException(
+                    sourceName,
+                    "(template)",
+                    "cannot be read as a Pod: " + e.getMessage(),
+                    "compare it with the Pod reference of Kubernetes",
+                    e);
         }
         PodTemplateRules.check(pod, sourceName);
         return pod;

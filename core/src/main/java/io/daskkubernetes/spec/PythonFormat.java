@@ -8,12 +8,11 @@ import java.util.Map;
  */
 final class PythonFormat {
 
-    private PythonFormat() {
-    }
+    private PythonFormat() {}
 
     /**
      * @throws IllegalArgumentException naming the field when the template uses an unknown or
-     *                                  positional field or has an unmatched brace
+     *     positional field or has an unmatched brace
      */
     static String format(String template, Map<String, String> values) {
         StringBuilder out = new StringBuilder();
@@ -29,21 +28,29 @@ final class PythonFormat {
             } else if (c == '{') {
                 int end = template.indexOf('}', i);
                 if (end < 0) {
-                    throw new IllegalArgumentException("\"" + template + "\" has a '{' without its '}'");
+                    throw new IllegalArgumentException(
+                            "\"" + template + "\" has a '{' without its '}'");
                 }
                 String field = template.substring(i + 1, end);
                 if (field.isEmpty() || Character.isDigit(field.charAt(0))) {
-                    throw new IllegalArgumentException("\"" + template + "\" has a positional field {" + field + "}");
+                    throw new IllegalArgumentException(
+                            "\"" + template + "\" has a positional field {" + field + "}");
                 }
                 String value = values.get(field);
                 if (value == null) {
-                    throw new IllegalArgumentException("\"" + template + "\" uses {" + field + "}, which is neither a known field "
-                            + "nor an environment variable");
+                    throw new IllegalArgumentException(
+                            "\""
+                                    + template
+                                    + "\" uses {"
+                                    + field
+                                    + "}, which is neither a known field "
+                                    + "nor an environment variable");
                 }
                 out.append(value);
                 i = end + 1;
             } else if (c == '}') {
-                throw new IllegalArgumentException("\"" + template + "\" has a '}' without its '{'");
+                throw new IllegalArgumentException(
+                        "\"" + template + "\" has a '}' without its '{'");
             } else {
                 out.append(c);
                 i++;

@@ -8,6 +8,5 @@ public final class SchedulerPorts {
     public static final String COMM_NAME = "tcp-comm";
     public static final String DASHBOARD_NAME = "http-dashboard";
 
-    private SchedulerPorts() {
-    }
+    private SchedulerPorts() {}
 }

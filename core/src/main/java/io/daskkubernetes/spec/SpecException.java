@@ -1,9 +1,9 @@
 package io.daskkubernetes.spec;
 
 /**
- * Bad input for a cluster: names the source (a file, a configuration key's origin, a
- * builder), the field path inside it, the problem and the fix, as
- * {@code <source>: <field.path>: <problem>; <fix>}.
+ * Bad input for a cluster: names the source (a file, a configuration key's origin, a builder), the
+ * field path inside it, the problem and the fix, as {@code <source>: <field.path>: <problem>;
+ * <fix>}.
  */
 public class SpecException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
@@ -15,7 +15,8 @@ public class SpecException extends IllegalArgumentException {
         this(source, fieldPath, problem, fix, null);
     }
 
-    public SpecException(String source, String fieldPath, String problem, String fix, Throwable cause) {
+    public SpecException(
+            String source, String fieldPath, String problem, String fix, Throwable cause) {
         super(source + ": " + fieldPath + ": " + problem + "; " + fix, cause);
         this.source = source;
         this.fieldPath = fieldPath;

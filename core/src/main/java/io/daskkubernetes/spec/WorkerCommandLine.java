@@ -7,29 +7,47 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The dask-worker invocation inside a container's command and args, as an editable list of
- * options. It finds {@code dask-worker} (or {@code dask worker}) in the command or the args,
- * edits the words after it and writes them back to the same place.
+ * The dask-worker invocation inside a container's command and args, as an editable list of options.
+ * It finds {@code dask-worker} (or {@code dask worker}) in the command or the args, edits the words
+ * after it and writes them back to the same place.
  */
 final class WorkerCommandLine {
 
     /** dask-worker's options that take no value (dask-worker --help, distributed 2022.12). */
-    private static final Set<String> SWITCHES = Set.of(
-            "--dashboard", "--no-dashboard", "--nanny", "--no-nanny", "--bokeh", "--no-bokeh",
-            "--reconnect", "--no-reconnect", "--lifetime-restart", "--no-lifetime-restart", "--version", "--help");
+    private static final Set<String> SWITCHES =
+            Set.of(
+                    "--dashboard",
+                    "--no-dashboard",
+                    "--nanny",
+                    "--no-nanny",
+                    "--bokeh",
+                    "--no-bokeh",
+                    "--reconnect",
+                    "--no-reconnect",
+                    "--lifetime-restart",
+                    "--no-lifetime-restart",
+                    "--version",
+                    "--help");
 
     /** the words up to and including dask-worker */
     private final List<String> prefix;
+
     /** 1 for dask-worker, 2 for dask worker */
     private final int tokenLength;
+
     private final List<String> options;
     private final boolean inCommand;
     private final boolean argsWereEmpty;
+
     /** "command" or "args", for field paths in messages */
     private final String field;
 
-    private WorkerCommandLine(List<String> prefix, int tokenLength, List<String> options, boolean inCommand,
-                              boolean argsWereEmpty) {
+    private WorkerCommandLine(
+            List<String> prefix,
+            int tokenLength,
+            List<String> options,
+            boolean inCommand,
+            boolean argsWereEmpty) {
         this.prefix = prefix;
         this.tokenLength = tokenLength;
         this.options = options;
@@ -48,9 +66,15 @@ final class WorkerCommandLine {
             int end = workerTokenEnd(all, i);
             if (end > 0) {
                 boolean inCommand = i < command.size();
-                List<String> prefix = new ArrayList<>(all.subList(inCommand ? 0 : command.size(), end));
-                return Optional.of(new WorkerCommandLine(prefix, end - i, new ArrayList<>(all.subList(end, all.size())),
-                        inCommand, args.isEmpty()));
+                List<String> prefix =
+                        new ArrayList<>(all.subList(inCommand ? 0 : command.size(), end));
+                return Optional.of(
+                        new WorkerCommandLine(
+                                prefix,
+                                end - i,
+                                new ArrayList<>(all.subList(end, all.size())),
+                                inCommand,
+                                args.isEmpty()));
             }
         }
         return Optional.empty();
@@ -62,7 +86,9 @@ final class WorkerCommandLine {
         if (word.equals("dask-worker") || word.endsWith("/dask-worker")) {
             return i + 1;
         }
-        if ((word.equals("dask") || word.endsWith("/dask")) && i + 1 < words.size() && words.get(i + 1).equals("worker")) {
+        if ((word.equals("dask") || word.endsWith("/dask"))
+                && i + 1 < words.size()
+                && words.get(i + 1).equals("worker")) {
             return i + 2;
         }
         return -1;
@@ -124,11 +150,18 @@ final class WorkerCommandLine {
         int index = indexOf(option);
         if (index >= 0) {
             String word = options.get(index);
-            options.set(index, word.startsWith(option + "=") ? newName + word.substring(option.length()) : newName);
+            options.set(
+                    index,
+                    word.startsWith(option + "=")
+                            ? newName + word.substring(option.length())
+                            : newName);
         }
     }
 
-    /** Words that are not options nor their values: dask-worker reads the first as the scheduler address. */
+    /**
+     * Words that are not options nor their values: dask-worker reads the first as the scheduler
+     * address.
+     */
     List<Integer> positionalIndexes() {
         List<Integer> positions = new ArrayList<>();
         for (int i = 0; i < options.size(); i++) {

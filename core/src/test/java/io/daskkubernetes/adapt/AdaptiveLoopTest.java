@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class AdaptiveLoopTest {
 
-    private static final AdaptiveOptions FAST = AdaptiveOptions.of(1, 5).withInterval(Duration.ofMillis(20));
+    private static final AdaptiveOptions FAST =
+            AdaptiveOptions.of(1, 5).withInterval(Duration.ofMillis(20));
 
     /** A cluster in memory whose scheduler wants whatever the test says. */
     private static final class FakeCluster implements AdaptiveCluster {
@@ -64,11 +65,16 @@ class AdaptiveLoopTest {
             cluster.wanted.set(0);
             await().atMost(Duration.ofSeconds(5)).until(() -> cluster.pods.size() == 1);
             assertThat(cluster.removals).containsExactly(List.of("w-1", "w-2", "w-3"));
-            assertThat(loop.scaleDecisions()).containsExactly(
-                    new AdaptiveDecision.ScaleUp(4), new AdaptiveDecision.ScaleDown(List.of("w-1", "w-2", "w-3")));
-            // The down decision came exactly waitCount rounds after the scheduler first wanted fewer.
-            List<AdaptiveRound> wantingFewer = loop.rounds().stream().filter(r -> r.schedulerTarget() == 0).toList();
-            assertThat(wantingFewer.get(2).decision()).isInstanceOf(AdaptiveDecision.ScaleDown.class);
+            assertThat(loop.scaleDecisions())
+                    .containsExactly(
+                            new AdaptiveDecision.ScaleUp(4),
+                            new AdaptiveDecision.ScaleDown(List.of("w-1", "w-2", "w-3")));
+            // The down decision came exactly waitCount rounds after the scheduler first wanted
+            // fewer.
+            List<AdaptiveRound> wantingFewer =
+                    loop.rounds().stream().filter(r -> r.schedulerTarget() == 0).toList();
+            assertThat(wantingFewer.get(2).decision())
+                    .isInstanceOf(AdaptiveDecision.ScaleDown.class);
             assertThat(wantingFewer.get(0).decision()).isInstanceOf(AdaptiveDecision.Hold.class);
         }
     }
@@ -81,7 +87,8 @@ class AdaptiveLoopTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> cluster.pods.size() == 3);
             cluster.schedulerDown = true;
             int roundsBefore = cluster.rounds.get();
-            await().atMost(Duration.ofSeconds(5)).until(() -> cluster.rounds.get() >= roundsBefore + 10);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> cluster.rounds.get() >= roundsBefore + 10);
             assertThat(cluster.pods).hasSize(3);
             cluster.schedulerDown = false;
             cluster.wanted.set(5);
@@ -97,7 +104,8 @@ class AdaptiveLoopTest {
         loop.close();
         int roundsAtClose = cluster.rounds.get();
         cluster.wanted.set(5);
-        // Give a running loop several intervals' worth of chances to act, then check none was taken.
+        // Give a running loop several intervals' worth of chances to act, then check none was
+        // taken.
         await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> true);
         assertThat(cluster.rounds.get()).isEqualTo(roundsAtClose);
         assertThat(cluster.pods).hasSize(1);

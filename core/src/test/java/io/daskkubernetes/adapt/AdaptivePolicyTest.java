@@ -29,7 +29,8 @@ class AdaptivePolicyTest {
         List<String> named = List.of("w-3", "w-4");
         assertThat(policy.decide(2, 4, target -> named)).isEqualTo(new AdaptiveDecision.Hold(4));
         assertThat(policy.decide(2, 4, target -> named)).isEqualTo(new AdaptiveDecision.Hold(4));
-        assertThat(policy.decide(2, 4, target -> named)).isEqualTo(new AdaptiveDecision.ScaleDown(named));
+        assertThat(policy.decide(2, 4, target -> named))
+                .isEqualTo(new AdaptiveDecision.ScaleDown(named));
     }
 
     @Test
@@ -40,7 +41,8 @@ class AdaptivePolicyTest {
         assertThat(policy.decide(4, 4, unused())).isEqualTo(new AdaptiveDecision.Hold(4));
         assertThat(policy.decide(3, 4, target -> named)).isEqualTo(new AdaptiveDecision.Hold(4));
         assertThat(policy.decide(3, 4, target -> named)).isEqualTo(new AdaptiveDecision.Hold(4));
-        assertThat(policy.decide(3, 4, target -> named)).isEqualTo(new AdaptiveDecision.ScaleDown(named));
+        assertThat(policy.decide(3, 4, target -> named))
+                .isEqualTo(new AdaptiveDecision.ScaleDown(named));
     }
 
     @Test
@@ -54,25 +56,31 @@ class AdaptivePolicyTest {
     @Test
     void asksForCandidatesWithTheClampedTarget() {
         List<Integer> asked = new ArrayList<>();
-        policy.decide(0, 4, target -> {
-            asked.add(target);
-            return List.of();
-        });
+        policy.decide(
+                0,
+                4,
+                target -> {
+                    asked.add(target);
+                    return List.of();
+                });
         assertThat(asked).containsExactly(1);
     }
 
     @Test
     void rejectsBoundsThatCannotBeMet() {
-        assertThatThrownBy(() -> AdaptiveOptions.of(5, 2)).hasMessageContaining("minimum 5 is above maximum 2");
+        assertThatThrownBy(() -> AdaptiveOptions.of(5, 2))
+                .hasMessageContaining("minimum 5 is above maximum 2");
         assertThatThrownBy(() -> AdaptiveOptions.of(-1, 2)).hasMessageContaining("minimum is -1");
         assertThatThrownBy(() -> AdaptiveOptions.of(1, 2).withInterval(Duration.ZERO))
                 .hasMessageContaining("interval");
-        assertThatThrownBy(() -> AdaptiveOptions.of(1, 2).withWaitCount(0)).hasMessageContaining("waitCount");
+        assertThatThrownBy(() -> AdaptiveOptions.of(1, 2).withWaitCount(0))
+                .hasMessageContaining("waitCount");
     }
 
     private static AdaptivePolicy.RemovalCandidates unused() {
         return target -> {
-            throw new AssertionError("a round that does not shrink must not ask the scheduler whom to close");
+            throw new AssertionError(
+                    "a round that does not shrink must not ask the scheduler whom to close");
         };
     }
 }

@@ -33,8 +33,7 @@ public final class AdaptiveReactionBenchmark {
     static final Path SPEC = BenchMachine.projectFile("examples/worker-spec.yml");
     static final Path SCRIPT = BenchMachine.resource("backlog_then_idle.py");
 
-    record Reaction(long toScaleUp, long toFirstScaleDown, long toMinimum) {
-    }
+    record Reaction(long toScaleUp, long toFirstScaleDown, long toMinimum) {}
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -57,17 +56,32 @@ public final class AdaptiveReactionBenchmark {
 
     static Reaction measure(LocalKubernetes runtime) throws Exception {
         DaskConfig config = DaskConfig.load(ConfigSources.of(List.of(), Map.of()));
-        try (KubeCluster cluster = KubeCluster.builder().kubernetesClient(runtime.client()).config(config)
-                .namespace("default").workerTemplate(PodTemplates.fromYaml(SPEC)).start()) {
+        try (KubeCluster cluster =
+                KubeCluster.builder()
+                        .kubernetesClient(runtime.client())
+                        .config(config)
+                        .namespace("default")
+                        .workerTemplate(PodTemplates.fromYaml(SPEC))
+                        .start()) {
             AdaptiveOptions options = AdaptiveOptions.of(1, 6);
             AdaptiveLoop loop = cluster.adapt(options);
             ScaleUpBenchmark.awaitWorkersReach(cluster, 1);
 
-            Process python = new ProcessBuilder("/usr/bin/python3", SCRIPT.toString(), cluster.schedulerAddress(), "60", "0.5")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process python =
+                    new ProcessBuilder(
+                                    "/usr/bin/python3",
+                                    SCRIPT.toString(),
+                                    cluster.schedulerAddress(),
+                                    "60",
+                                    "0.5")
+                            .redirectError(ProcessBuilder.Redirect.DISCARD)
+                            .start();
             long submitted;
             long done;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(
+                            new InputStreamReader(
+                                    python.getInputStream(), StandardCharsets.UTF_8))) {
                 submitted = Long.parseLong(out.readLine().split(" ")[1]);
                 done = Long.parseLong(out.readLine().split(" ")[1]);
             } finally {
@@ -75,39 +89,71 @@ public final class AdaptiveReactionBenchmark {
                 python.waitFor(10, TimeUnit.SECONDS);
             }
             Instant deadline = Instant.now().plusSeconds(120);
-            while (cluster.workers().size() > options.minimum() && Instant.now().isBefore(deadline)) {
-                Thread.sleep(100); // polling the outcome; the figures come from the loop's own timestamps
+            while (cluster.workers().size() > options.minimum()
+                    && Instant.now().isBefore(deadline)) {
+                Thread.sleep(100); // polling the outcome; the figures come from the loop's own
+                // timestamps
             }
             List<AdaptiveRound> rounds = loop.rounds();
-            long scaleUp = rounds.stream().filter(r -> r.decision() instanceof AdaptiveDecision.ScaleUp
-                    && r.decidedAt().toEpochMilli() >= submitted && r.plannedWorkers() >= 1).findFirst()
-                    .map(r -> r.decidedAt().toEpochMilli() - submitted).orElse(-1L);
-            List<AdaptiveRound> downs = rounds.stream().filter(r -> r.decision() instanceof AdaptiveDecision.ScaleDown
-                    && r.decidedAt().toEpochMilli() >= done).toList();
+            long scaleUp =
+                    rounds.stream()
+                            .filter(
+                                    r ->
+                                            r.decision() instanceof AdaptiveDecision.ScaleUp
+                                                    && r.decidedAt().toEpochMilli() >= submitted
+                                                    && r.plannedWorkers() >= 1)
+                            .findFirst()
+                            .map(r -> r.decidedAt().toEpochMilli() - submitted)
+                            .orElse(-1L);
+            List<AdaptiveRound> downs =
+                    rounds.stream()
+                            .filter(
+                                    r ->
+                                            r.decision() instanceof AdaptiveDecision.ScaleDown
+                                                    && r.decidedAt().toEpochMilli() >= done)
+                            .toList();
             long firstDown = downs.isEmpty() ? -1 : downs.get(0).decidedAt().toEpochMilli() - done;
-            long minimum = downs.isEmpty() ? -1 : downs.get(downs.size() - 1).decidedAt().toEpochMilli() - done;
+            long minimum =
+                    downs.isEmpty()
+                            ? -1
+                            : downs.get(downs.size() - 1).decidedAt().toEpochMilli() - done;
             return new Reaction(scaleUp, firstDown, minimum);
         }
     }
 
-    static String report(int rounds, List<Reaction> reactions, String loadBefore, String loadAfter) {
+    static String report(
+            int rounds, List<Reaction> reactions, String loadBefore, String loadAfter) {
         List<Long> up = reactions.stream().map(Reaction::toScaleUp).toList();
         List<Long> firstDown = reactions.stream().map(Reaction::toFirstScaleDown).toList();
         List<Long> minimum = reactions.stream().map(Reaction::toMinimum).toList();
         return "## Adaptive scaling: reaction to a backlog and to idleness (bench/cluster)\n\n"
-                + "Machine: " + BenchMachine.describe() + " Load average " + loadBefore + " before, " + loadAfter
+                + "Machine: "
+                + BenchMachine.describe()
+                + " Load average "
+                + loadBefore
+                + " before, "
+                + loadAfter
                 + " after. `adapt(1, 6)` with distributed's defaults (interval 1 s, wait count 3, target duration 5 s);\n"
                 + "a Python client submits 60 tasks of 0.5 s to a cluster of 1 worker (examples/worker-spec.yml) on the"
-                + " local runtime. " + rounds + " rounds; times from the loop's own decision timestamps.\n\n"
+                + " local runtime. "
+                + rounds
+                + " rounds; times from the loop's own decision timestamps.\n\n"
                 + "| from | to | this project: median (min–max) | upstream operator, from its code |\n|---|---|---|---|\n"
-                + "| backlog submitted | scale-up request | " + range(up) + " | up to 5 s (5 s timer), then a 15 s cooldown before the next change |\n"
-                + "| last result returned (idle) | first scale-down | " + range(firstDown) + " | up to 5 s, if no cooldown is running |\n"
-                + "| last result returned (idle) | last scale-down, back at 1 worker | " + range(minimum)
+                + "| backlog submitted | scale-up request | "
+                + range(up)
+                + " | up to 5 s (5 s timer), then a 15 s cooldown before the next change |\n"
+                + "| last result returned (idle) | first scale-down | "
+                + range(firstDown)
+                + " | up to 5 s, if no cooldown is running |\n"
+                + "| last result returned (idle) | last scale-down, back at 1 worker | "
+                + range(minimum)
                 + " | 6 → 1 in steps of at most 25 % (at least 1), 15 s cooldown between steps: 5 steps, at least 60 s |\n";
     }
 
     private static String range(List<Long> millis) {
-        return String.format("%.1f s (%.1f–%.1f s)", BenchMachine.median(millis) / 1000.0,
+        return String.format(
+                "%.1f s (%.1f–%.1f s)",
+                BenchMachine.median(millis) / 1000.0,
                 millis.stream().min(Long::compare).orElseThrow() / 1000.0,
                 millis.stream().max(Long::compare).orElseThrow() / 1000.0);
     }

@@ -10,18 +10,34 @@ import java.util.List;
 /** The machine line every benchmark writes beside its figures. */
 final class BenchMachine {
 
-    private BenchMachine() {
-    }
+    private BenchMachine() {}
 
     static String describe() {
-        long memoryGiB = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize() >> 30;
-        return Runtime.getRuntime().availableProcessors() + " cores (" + cpuModel() + "), " + memoryGiB + " GiB, "
-                + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", JDK "
-                + System.getProperty("java.version") + ". Date: " + LocalDate.now() + ".";
+        long memoryGiB =
+                ((com.sun.management.OperatingSystemMXBean)
+                                        ManagementFactory.getOperatingSystemMXBean())
+                                .getTotalMemorySize()
+                        >> 30;
+        return Runtime.getRuntime().availableProcessors()
+                + " cores ("
+                + cpuModel()
+                + "), "
+                + memoryGiB
+                + " GiB, "
+                + System.getProperty("os.name")
+                + " "
+                + System.getProperty("os.version")
+                + ", JDK "
+                + System.getProperty("java.version")
+                + ". Date: "
+                + LocalDate.now()
+                + ".";
     }
 
-    /** A file of the project, whether the benchmark runs from the project root (exec:java) or from a module. */
+    /**
+     * A file of the project, whether the benchmark runs from the project root (exec:java) or from a
+     * module.
+     */
     static Path projectFile(String relative) {
         for (Path candidate : List.of(Path.of(relative), Path.of("..", relative))) {
             if (Files.isReadable(candidate)) {
@@ -51,8 +67,11 @@ final class BenchMachine {
     private static String cpuModel() {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
-            return lines.stream().filter(l -> l.startsWith("model name")).findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
+            return lines.stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                    .orElse("unknown CPU");
         } catch (IOException e) {
             return "unknown CPU";
         }

@@ -48,7 +48,8 @@ public final class ScaleUpBenchmark {
                 }
                 kube.add(cluster);
                 byHand.add(hand);
-                System.out.printf("round %d: KubeCluster %d ms, by hand %d ms%n", round, cluster, hand);
+                System.out.printf(
+                        "round %d: KubeCluster %d ms, by hand %d ms%n", round, cluster, hand);
             }
         }
         String report = report(rounds, kube, byHand, loadBefore, BenchMachine.loadAverage());
@@ -61,8 +62,13 @@ public final class ScaleUpBenchmark {
 
     static long throughKubeCluster(LocalKubernetes runtime) {
         DaskConfig config = DaskConfig.load(ConfigSources.of(List.of(), Map.of()));
-        try (KubeCluster cluster = KubeCluster.builder().kubernetesClient(runtime.client()).config(config)
-                .namespace("default").workerTemplate(PodTemplates.fromYaml(SPEC)).start()) {
+        try (KubeCluster cluster =
+                KubeCluster.builder()
+                        .kubernetesClient(runtime.client())
+                        .config(config)
+                        .namespace("default")
+                        .workerTemplate(PodTemplates.fromYaml(SPEC))
+                        .start()) {
             long start = System.nanoTime();
             cluster.scale(WORKERS);
             awaitWorkers(() -> cluster.schedulerClient().workers().size());
@@ -75,19 +81,44 @@ public final class ScaleUpBenchmark {
         List<Process> processes = new ArrayList<>();
         try {
             int port = freePort();
-            processes.add(new ProcessBuilder("/usr/bin/dask-scheduler", "--host", "127.0.0.1", "--port",
-                    String.valueOf(port), "--dashboard-address", "127.0.0.1:" + freePort())
-                    .redirectErrorStream(true).redirectOutput(scratch.resolve("scheduler.log").toFile()).start());
+            processes.add(
+                    new ProcessBuilder(
+                                    "/usr/bin/dask-scheduler",
+                                    "--host",
+                                    "127.0.0.1",
+                                    "--port",
+                                    String.valueOf(port),
+                                    "--dashboard-address",
+                                    "127.0.0.1:" + freePort())
+                            .redirectErrorStream(true)
+                            .redirectOutput(scratch.resolve("scheduler.log").toFile())
+                            .start());
             String address = "tcp://127.0.0.1:" + port;
             try (SchedulerClient scheduler = new TcpSchedulerClient(address)) {
                 awaitHealthy(scheduler);
                 long start = System.nanoTime();
                 for (int i = 0; i < WORKERS; i++) {
                     Path dir = Files.createDirectories(scratch.resolve("w" + i));
-                    processes.add(new ProcessBuilder("/usr/bin/dask-worker", address, "--nthreads", "2",
-                            "--no-dashboard", "--memory-limit", "6GB", "--death-timeout", "60", "--name", "w" + i,
-                            "--host", "127.0.0.1", "--local-directory", dir.toString())
-                            .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start());
+                    processes.add(
+                            new ProcessBuilder(
+                                            "/usr/bin/dask-worker",
+                                            address,
+                                            "--nthreads",
+                                            "2",
+                                            "--no-dashboard",
+                                            "--memory-limit",
+                                            "6GB",
+                                            "--death-timeout",
+                                            "60",
+                                            "--name",
+                                            "w" + i,
+                                            "--host",
+                                            "127.0.0.1",
+                                            "--local-directory",
+                                            dir.toString())
+                                    .redirectErrorStream(true)
+                                    .redirectOutput(dir.resolve("log").toFile())
+                                    .start());
                 }
                 awaitWorkers(() -> scheduler.workers().size());
                 return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -130,7 +161,8 @@ public final class ScaleUpBenchmark {
         Instant deadline = Instant.now().plus(LIMIT);
         while (registered.getAsInt() < WORKERS) {
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("fewer than " + WORKERS + " workers after " + LIMIT);
+                throw new IllegalStateException(
+                        "fewer than " + WORKERS + " workers after " + LIMIT);
             }
             try {
                 Thread.sleep(50); // polling interval of the measurement, 50 ms resolution
@@ -145,7 +177,8 @@ public final class ScaleUpBenchmark {
         Instant deadline = Instant.now().plus(LIMIT);
         while (cluster.workers().stream().filter(w -> w.registered()).count() < workers) {
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("fewer than " + workers + " workers after " + LIMIT);
+                throw new IllegalStateException(
+                        "fewer than " + workers + " workers after " + LIMIT);
             }
             try {
                 Thread.sleep(100);
@@ -162,21 +195,37 @@ public final class ScaleUpBenchmark {
         }
     }
 
-    static String report(int rounds, List<Long> kube, List<Long> byHand, String loadBefore, String loadAfter) {
+    static String report(
+            int rounds, List<Long> kube, List<Long> byHand, String loadBefore, String loadAfter) {
         return "## KubeCluster: scale(8) to 8 registered workers, beside 8 dask-worker processes by hand (bench/cluster)\n\n"
-                + "Machine: " + BenchMachine.describe() + " Load average " + loadBefore + " before, " + loadAfter
+                + "Machine: "
+                + BenchMachine.describe()
+                + " Load average "
+                + loadBefore
+                + " before, "
+                + loadAfter
                 + " after. Workers: examples/worker-spec.yml's arguments (2 threads, nanny), Debian's Dask 2022.12.1;\n"
-                + "the local runtime in " + (isRoot() ? "pod network namespaces" : "host network") + " mode. "
-                + rounds + " rounds after one warm-up, alternating.\n\n"
+                + "the local runtime in "
+                + (isRoot() ? "pod network namespaces" : "host network")
+                + " mode. "
+                + rounds
+                + " rounds after one warm-up, alternating.\n\n"
                 + "| | median | min | max |\n|---|---|---|---|\n"
                 + row("KubeCluster.scale(8), local runtime", kube)
-                + row("8 dask-worker processes by hand", byHand) + "\n";
+                + row("8 dask-worker processes by hand", byHand)
+                + "\n";
     }
 
     private static String row(String what, List<Long> millis) {
-        return "| " + what + " | " + seconds(BenchMachine.median(millis)) + " | "
-                + seconds(millis.stream().min(Long::compare).orElseThrow()) + " | "
-                + seconds(millis.stream().max(Long::compare).orElseThrow()) + " |\n";
+        return "| "
+                + what
+                + " | "
+                + seconds(BenchMachine.median(millis))
+                + " | "
+                + seconds(millis.stream().min(Long::compare).orElseThrow())
+                + " | "
+                + seconds(millis.stream().max(Long::compare).orElseThrow())
+                + " |\n";
     }
 
     private static String seconds(long millis) {

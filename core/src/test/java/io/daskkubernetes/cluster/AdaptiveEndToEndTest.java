@@ -39,8 +39,7 @@ class AdaptiveEndToEndTest {
 
     static LocalKubernetes runtime;
 
-    @TempDir
-    Path scratch;
+    @TempDir Path scratch;
 
     @BeforeAll
     static void startRuntime() {
@@ -55,7 +54,8 @@ class AdaptiveEndToEndTest {
     }
 
     static KubeCluster.Builder cluster() {
-        return KubeClusterEndToEndTest.clusterOn(runtime.client()).workerTemplate(PodTemplates.fromYaml(WORKER_SPEC));
+        return KubeClusterEndToEndTest.clusterOn(runtime.client())
+                .workerTemplate(PodTemplates.fromYaml(WORKER_SPEC));
     }
 
     @Test
@@ -65,13 +65,22 @@ class AdaptiveEndToEndTest {
         }
     }
 
-    /** adapt(1, 6), 60 tasks of 0.5 s from a Python client, every result checked, then back to 1 worker. */
+    /**
+     * adapt(1, 6), 60 tasks of 0.5 s from a Python client, every result checked, then back to 1
+     * worker.
+     */
     static void growAndShrinkUnderABacklog(KubeCluster cluster) throws Exception {
         AdaptiveLoop loop = cluster.adapt(AdaptiveOptions.of(1, 6));
         await().atMost(REGISTRATION).until(() -> registered(cluster) == 1);
 
-        String output = PythonClient.run(SLOW_TASKS, Map.of(), Duration.ofMinutes(3),
-                cluster.schedulerAddress(), "60", "0.5");
+        String output =
+                PythonClient.run(
+                        SLOW_TASKS,
+                        Map.of(),
+                        Duration.ofMinutes(3),
+                        cluster.schedulerAddress(),
+                        "60",
+                        "0.5");
         assertThat(output.strip()).isEqualTo("ok 60 3540");
 
         await().atMost(REGISTRATION).until(() -> cluster.workers().size() == 1);
@@ -84,19 +93,25 @@ class AdaptiveEndToEndTest {
         try (KubeCluster cluster = cluster().start()) {
             cluster.scale(3);
             await().atMost(REGISTRATION).until(() -> registered(cluster) == 3);
-            try (PythonClient python = PythonClient.start(PERSIST, Map.of(), cluster.schedulerAddress(),
-                    executions.toString())) {
+            try (PythonClient python =
+                    PythonClient.start(
+                            PERSIST, Map.of(), cluster.schedulerAddress(), executions.toString())) {
                 assertThat(python.readLine()).isEqualTo("persisted");
 
                 AdaptiveLoop loop = cluster.adapt(AdaptiveOptions.of(1, 3));
-                await().atMost(REGISTRATION).until(() -> cluster.workers().size() == 1
-                        && cluster.schedulerClient().workers().size() == 1);
-                assertThat(loop.scaleDecisions()).allMatch(d -> d instanceof AdaptiveDecision.ScaleDown);
+                await().atMost(REGISTRATION)
+                        .until(
+                                () ->
+                                        cluster.workers().size() == 1
+                                                && cluster.schedulerClient().workers().size() == 1);
+                assertThat(loop.scaleDecisions())
+                        .allMatch(d -> d instanceof AdaptiveDecision.ScaleDown);
 
                 python.writeLine("go");
                 assertThat(python.readLine()).isEqualTo("sum 328350 executions 100");
             }
-            // scale() after adapt() stops adapting, as upstream does: the idle cluster keeps its 2 workers.
+            // scale() after adapt() stops adapting, as upstream does: the idle cluster keeps its 2
+            // workers.
             AdaptiveLoop stopped = cluster.adaptive().orElseThrow();
             cluster.scale(2);
             assertThat(cluster.adaptive()).isEmpty();
@@ -114,28 +129,48 @@ class AdaptiveEndToEndTest {
             await().atMost(REGISTRATION).until(() -> registered(cluster) == 1);
 
             // 16 one-second tasks in flight, 200 in all: the target hovers, the cluster must not.
-            String output = PythonClient.run(STEADY_LOAD, Map.of(), Duration.ofMinutes(3),
-                    cluster.schedulerAddress(), "16", "1.0", "200");
+            String output =
+                    PythonClient.run(
+                            STEADY_LOAD,
+                            Map.of(),
+                            Duration.ofMinutes(3),
+                            cluster.schedulerAddress(),
+                            "16",
+                            "1.0",
+                            "200");
             assertThat(output.strip()).isEqualTo("ok 200");
 
             List<AdaptiveRound> rounds = loop.rounds();
             long targetChanges = countTargetChanges(rounds);
             List<AdaptiveDecision> decisions = loop.scaleDecisions();
-            System.out.printf("steady load: %d rounds, scheduler target changed %d times, %d scale decisions: %s%n",
+            System.out.printf(
+                    "steady load: %d rounds, scheduler target changed %d times, %d scale decisions: %s%n",
                     rounds.size(), targetChanges, decisions.size(), decisions);
-            // Growing to the load's size and perhaps settling back once: ups, then downs, never up-down-up;
+            // Growing to the load's size and perhaps settling back once: ups, then downs, never
+            // up-down-up;
             // and far fewer decisions than rounds in which the scheduler's target moved.
-            assertThat(directionChanges(decisions)).as("scale reversals in %s", decisions).isLessThanOrEqualTo(1);
+            assertThat(directionChanges(decisions))
+                    .as("scale reversals in %s", decisions)
+                    .isLessThanOrEqualTo(1);
             assertThat(decisions).hasSizeLessThanOrEqualTo(6);
         }
     }
 
     @Test
     void adaptsTheSameThroughDasksTcpProtocolWhenTheHttpApiIsOff() throws Exception {
-        Pod schedulerWithoutHttpApi = new PodBuilder(PodTemplates.fromYaml(WORKER_SPEC)).editSpec().editFirstContainer()
-                .withArgs("dask-scheduler", "--port", "8786", "--dashboard-address", ":8787")
-                .addNewEnv().withName(ClusterModel.HTTP_ROUTES_ENV).withValue("[]").endEnv()
-                .endContainer().endSpec().build();
+        Pod schedulerWithoutHttpApi =
+                new PodBuilder(PodTemplates.fromYaml(WORKER_SPEC))
+                        .editSpec()
+                        .editFirstContainer()
+                        .withArgs(
+                                "dask-scheduler", "--port", "8786", "--dashboard-address", ":8787")
+                        .addNewEnv()
+                        .withName(ClusterModel.HTTP_ROUTES_ENV)
+                        .withValue("[]")
+                        .endEnv()
+                        .endContainer()
+                        .endSpec()
+                        .build();
         try (KubeCluster cluster = cluster().schedulerTemplate(schedulerWithoutHttpApi).start()) {
             assertThat(cluster.schedulerClient().transportName()).isEqualTo("tcp");
             growAndShrinkUnderABacklog(cluster);
@@ -143,25 +178,55 @@ class AdaptiveEndToEndTest {
     }
 
     /**
-     * The first round whose target exceeds the workers scales up in that same round (well within
-     * 3 intervals of the backlog); after the work, the round that removes the extra workers comes
-     * at most waitCount + 2 rounds after the scheduler first wanted fewer.
+     * The first round whose target exceeds the workers scales up in that same round (well within 3
+     * intervals of the backlog); after the work, the round that removes the extra workers comes at
+     * most waitCount + 2 rounds after the scheduler first wanted fewer.
      */
-    static void assertGrewAtOnceAndShrankAfterWaitCount(List<AdaptiveRound> rounds, AdaptiveOptions options) {
-        AdaptiveRound backlog = rounds.stream().filter(r -> r.schedulerTarget() > Math.max(1, r.plannedWorkers()))
-                .findFirst().orElseThrow(() -> new AssertionError("the scheduler never asked for more workers: " + rounds));
+    static void assertGrewAtOnceAndShrankAfterWaitCount(
+            List<AdaptiveRound> rounds, AdaptiveOptions options) {
+        AdaptiveRound backlog =
+                rounds.stream()
+                        .filter(r -> r.schedulerTarget() > Math.max(1, r.plannedWorkers()))
+                        .findFirst()
+                        .orElseThrow(
+                                () ->
+                                        new AssertionError(
+                                                "the scheduler never asked for more workers: "
+                                                        + rounds));
         assertThat(backlog.decision()).isInstanceOf(AdaptiveDecision.ScaleUp.class);
         assertThat(((AdaptiveDecision.ScaleUp) backlog.decision()).workers()).isGreaterThan(1);
 
-        AdaptiveRound lastUp = rounds.stream().filter(r -> r.decision() instanceof AdaptiveDecision.ScaleUp)
-                .reduce((a, b) -> b).orElseThrow();
-        AdaptiveRound firstIdle = rounds.stream()
-                .filter(r -> r.number() > lastUp.number() && r.schedulerTarget() <= options.minimum() && r.plannedWorkers() > 1)
-                .findFirst().orElseThrow(() -> new AssertionError("the scheduler never wanted fewer: " + rounds));
-        AdaptiveRound down = rounds.stream()
-                .filter(r -> r.number() >= firstIdle.number() && r.decision() instanceof AdaptiveDecision.ScaleDown)
-                .findFirst().orElseThrow(() -> new AssertionError("no scale-down after the work: " + rounds));
-        assertThat(down.number() - firstIdle.number()).isLessThanOrEqualTo(options.waitCount() + 2L);
+        AdaptiveRound lastUp =
+                rounds.stream()
+                        .filter(r -> r.decision() instanceof AdaptiveDecision.ScaleUp)
+                        .reduce((a, b) -> b)
+                        .orElseThrow();
+        AdaptiveRound firstIdle =
+                rounds.stream()
+                        .filter(
+                                r ->
+                                        r.number() > lastUp.number()
+                                                && r.schedulerTarget() <= options.minimum()
+                                                && r.plannedWorkers() > 1)
+                        .findFirst()
+                        .orElseThrow(
+                                () ->
+                                        new AssertionError(
+                                                "the scheduler never wanted fewer: " + rounds));
+        AdaptiveRound down =
+                rounds.stream()
+                        .filter(
+                                r ->
+                                        r.number() >= firstIdle.number()
+                                                && r.decision()
+                                                        instanceof AdaptiveDecision.ScaleDown)
+                        .findFirst()
+                        .orElseThrow(
+                                () ->
+                                        new AssertionError(
+                                                "no scale-down after the work: " + rounds));
+        assertThat(down.number() - firstIdle.number())
+                .isLessThanOrEqualTo(options.waitCount() + 2L);
     }
 
     /** How often the decisions turn from growing to shrinking or back. */

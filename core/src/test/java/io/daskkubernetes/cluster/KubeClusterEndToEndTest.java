@@ -40,8 +40,7 @@ class KubeClusterEndToEndTest {
     static LocalKubernetes runtime;
     static KubernetesClient client;
 
-    @TempDir
-    Path scratch;
+    @TempDir Path scratch;
 
     @BeforeAll
     static void startRuntime() {
@@ -66,24 +65,35 @@ class KubeClusterEndToEndTest {
     }
 
     static KubeCluster.Builder clusterOn(KubernetesClient kubernetes) {
-        return KubeCluster.builder().kubernetesClient(kubernetes).config(config()).namespace("default");
+        return KubeCluster.builder()
+                .kubernetesClient(kubernetes)
+                .config(config())
+                .namespace("default");
     }
 
     @Test
     void theSeedsSpecAsItIsComputesTheArrayMeanAndLeavesNothingBehind() throws Exception {
         String name;
-        try (KubeCluster cluster = cluster().workerTemplate(PodTemplates.fromYaml(SEED_SPEC)).start()) {
+        try (KubeCluster cluster =
+                cluster().workerTemplate(PodTemplates.fromYaml(SEED_SPEC)).start()) {
             name = cluster.name();
             cluster.scale(3);
             await().atMost(REGISTRATION).until(() -> registered(cluster) == 3);
 
             List<WorkerState> workers = cluster.workers();
-            List<String> daskNames = cluster.schedulerClient().workers().stream().map(DaskWorker::name).toList();
-            assertThat(daskNames).containsExactlyInAnyOrderElementsOf(workers.stream().map(WorkerState::podName).toList());
+            List<String> daskNames =
+                    cluster.schedulerClient().workers().stream().map(DaskWorker::name).toList();
+            assertThat(daskNames)
+                    .containsExactlyInAnyOrderElementsOf(
+                            workers.stream().map(WorkerState::podName).toList());
             assertThat(workers).extracting(WorkerState::phase).containsOnly("Running");
 
-            String output = PythonClient.run(ARRAY_MEAN, Map.of("DASK_EXAMPLE_SIZE", "200"), Duration.ofMinutes(2),
-                    cluster.schedulerAddress());
+            String output =
+                    PythonClient.run(
+                            ARRAY_MEAN,
+                            Map.of("DASK_EXAMPLE_SIZE", "200"),
+                            Duration.ofMinutes(2),
+                            cluster.schedulerAddress());
             assertThat(output.strip()).isEqualTo("1.0");
             assertThat(cluster.toString()).contains(name, cluster.schedulerAddress(), "workers=3");
         }
@@ -95,16 +105,22 @@ class KubeClusterEndToEndTest {
         Path executions = scratch.resolve("executions.log");
         Files.createFile(executions);
         executions.toFile().setWritable(true, false);
-        try (KubeCluster cluster = cluster().workerTemplate(PodTemplates.fromYaml(SEED_SPEC)).start()) {
+        try (KubeCluster cluster =
+                cluster().workerTemplate(PodTemplates.fromYaml(SEED_SPEC)).start()) {
             cluster.scale(3);
             await().atMost(REGISTRATION).until(() -> registered(cluster) == 3);
-            try (PythonClient python = PythonClient.start(Path.of("src/test/resources/persist_and_check.py").toAbsolutePath(),
-                    Map.of(), cluster.schedulerAddress(), executions.toString())) {
+            try (PythonClient python =
+                    PythonClient.start(
+                            Path.of("src/test/resources/persist_and_check.py").toAbsolutePath(),
+                            Map.of(),
+                            cluster.schedulerAddress(),
+                            executions.toString())) {
                 assertThat(python.readLine()).isEqualTo("persisted");
 
                 cluster.scale(1);
                 assertThat(cluster.workers()).hasSize(1);
-                await().atMost(REGISTRATION).until(() -> cluster.schedulerClient().workers().size() == 1);
+                await().atMost(REGISTRATION)
+                        .until(() -> cluster.schedulerClient().workers().size() == 1);
 
                 python.writeLine("go");
                 assertThat(python.readLine()).isEqualTo("sum 328350 executions 100");
@@ -115,15 +131,29 @@ class KubeClusterEndToEndTest {
     @Test
     void deployModeLocalRunsTheSchedulerHereAndComputesTheSameResult() throws Exception {
         String name;
-        try (KubeCluster cluster = cluster().workerTemplate(PodTemplates.fromYaml(SEED_SPEC))
-                .deployMode(DeployMode.LOCAL).schedulerProgram("/usr/bin/dask-scheduler").start()) {
+        try (KubeCluster cluster =
+                cluster()
+                        .workerTemplate(PodTemplates.fromYaml(SEED_SPEC))
+                        .deployMode(DeployMode.LOCAL)
+                        .schedulerProgram("/usr/bin/dask-scheduler")
+                        .start()) {
             name = cluster.name();
-            assertThat(client.pods().inNamespace("default").withLabel(DaskLabels.CLUSTER_NAME, name)
-                    .withLabel(DaskLabels.COMPONENT, DaskLabels.COMPONENT_SCHEDULER).list().getItems()).isEmpty();
+            assertThat(
+                            client.pods()
+                                    .inNamespace("default")
+                                    .withLabel(DaskLabels.CLUSTER_NAME, name)
+                                    .withLabel(DaskLabels.COMPONENT, DaskLabels.COMPONENT_SCHEDULER)
+                                    .list()
+                                    .getItems())
+                    .isEmpty();
             cluster.scale(2);
             await().atMost(REGISTRATION).until(() -> registered(cluster) == 2);
-            String output = PythonClient.run(ARRAY_MEAN, Map.of("DASK_EXAMPLE_SIZE", "200"), Duration.ofMinutes(2),
-                    cluster.schedulerAddress());
+            String output =
+                    PythonClient.run(
+                            ARRAY_MEAN,
+                            Map.of("DASK_EXAMPLE_SIZE", "200"),
+                            Duration.ofMinutes(2),
+                            cluster.schedulerAddress());
             assertThat(output.strip()).isEqualTo("1.0");
             assertThat(cluster.logs().get("scheduler")).contains("Scheduler at");
         }
@@ -132,11 +162,22 @@ class KubeClusterEndToEndTest {
 
     @Test
     void aSchedulerThatCannotStartFailsFastWithItsReasonAndLeavesNothing() {
-        Pod badScheduler = new PodBuilder(PodTemplates.fromYaml(SEED_SPEC)).editSpec().editFirstContainer()
-                .withArgs("dask-scheduler", "--no-such-flag").endContainer().endSpec().build();
+        Pod badScheduler =
+                new PodBuilder(PodTemplates.fromYaml(SEED_SPEC))
+                        .editSpec()
+                        .editFirstContainer()
+                        .withArgs("dask-scheduler", "--no-such-flag")
+                        .endContainer()
+                        .endSpec()
+                        .build();
         String name = "bad-args-{uuid}";
-        assertThatThrownBy(() -> cluster().name(name).workerTemplate(PodTemplates.fromYaml(SEED_SPEC))
-                .schedulerTemplate(badScheduler).start())
+        assertThatThrownBy(
+                        () ->
+                                cluster()
+                                        .name(name)
+                                        .workerTemplate(PodTemplates.fromYaml(SEED_SPEC))
+                                        .schedulerTemplate(badScheduler)
+                                        .start())
                 .isInstanceOf(ClusterException.class)
                 .hasMessageContaining("cannot start")
                 .hasMessageContaining("exited with code")
@@ -152,13 +193,24 @@ class KubeClusterEndToEndTest {
 
     @Test
     void aSecondClusterWithTheSameNameIsRefusedAndTheFirstKeepsEverything() {
-        try (KubeCluster first = cluster().name("twin-name").workerTemplate(PodTemplates.fromYaml(SEED_SPEC)).start()) {
-            assertThatThrownBy(() -> cluster().name("twin-name").workerTemplate(PodTemplates.fromYaml(SEED_SPEC)).start())
+        try (KubeCluster first =
+                cluster()
+                        .name("twin-name")
+                        .workerTemplate(PodTemplates.fromYaml(SEED_SPEC))
+                        .start()) {
+            assertThatThrownBy(
+                            () ->
+                                    cluster()
+                                            .name("twin-name")
+                                            .workerTemplate(PodTemplates.fromYaml(SEED_SPEC))
+                                            .start())
                     .isInstanceOf(ClusterException.class)
                     .hasMessageContaining("named twin-name already exists")
                     .hasMessageContaining("choose another name");
-            assertThat(client.configMaps().inNamespace("default").withName("twin-name").get()).isNotNull();
-            assertThat(client.services().inNamespace("default").withName("twin-name").get()).isNotNull();
+            assertThat(client.configMaps().inNamespace("default").withName("twin-name").get())
+                    .isNotNull();
+            assertThat(client.services().inNamespace("default").withName("twin-name").get())
+                    .isNotNull();
             assertThat(first.schedulerClient().healthy()).isTrue();
         }
         assertNothingLeft("twin-name");
@@ -166,18 +218,28 @@ class KubeClusterEndToEndTest {
 
     @Test
     void dashboardLinkAndWorkerNamesFollowTheConfiguration() throws Exception {
-        DaskConfig config = config()
-                .with("distributed.dashboard.link", "http://{host}:{port}/proxy/{HOME}/status")
-                .with("kubernetes.name", "jvm-{user}-{uuid}");
-        try (KubeCluster cluster = cluster().config(config).workerTemplate(PodTemplates.fromYaml(SEED_SPEC)).start()) {
+        DaskConfig config =
+                config().with(
+                                "distributed.dashboard.link",
+                                "http://{host}:{port}/proxy/{HOME}/status")
+                        .with("kubernetes.name", "jvm-{user}-{uuid}");
+        try (KubeCluster cluster =
+                cluster().config(config).workerTemplate(PodTemplates.fromYaml(SEED_SPEC)).start()) {
             assertThat(cluster.name()).startsWith("jvm-").matches("[a-z0-9-]+");
-            String host = cluster.schedulerAddress().replaceFirst("^tcp://", "").replaceFirst(":\\d+$", "");
+            String host =
+                    cluster.schedulerAddress()
+                            .replaceFirst("^tcp://", "")
+                            .replaceFirst(":\\d+$", "");
             assertThat(cluster.dashboardLink())
-                    .isEqualTo("http://" + host + ":8787/proxy/" + System.getenv("HOME") + "/status");
+                    .isEqualTo(
+                            "http://" + host + ":8787/proxy/" + System.getenv("HOME") + "/status");
             cluster.scale(1);
             await().atMost(REGISTRATION).until(() -> registered(cluster) == 1);
-            assertThat(cluster.workers()).extracting(WorkerState::podName).allMatch(n -> n.startsWith(cluster.name() + "-"));
-            assertThat(cluster.schedulerClient().workers()).extracting(DaskWorker::name)
+            assertThat(cluster.workers())
+                    .extracting(WorkerState::podName)
+                    .allMatch(n -> n.startsWith(cluster.name() + "-"));
+            assertThat(cluster.schedulerClient().workers())
+                    .extracting(DaskWorker::name)
                     .allMatch(n -> n.startsWith(cluster.name() + "-"));
         }
     }
@@ -187,10 +249,20 @@ class KubeClusterEndToEndTest {
     }
 
     static void assertNothingLeft(String clusterName) {
-        assertThat(client.pods().inNamespace("default").withLabel(DaskLabels.CLUSTER_NAME, clusterName).list().getItems())
+        assertThat(
+                        client.pods()
+                                .inNamespace("default")
+                                .withLabel(DaskLabels.CLUSTER_NAME, clusterName)
+                                .list()
+                                .getItems())
                 .isEmpty();
-        assertThat(client.services().inNamespace("default").withLabel(DaskLabels.CLUSTER_NAME, clusterName).list()
-                .getItems()).isEmpty();
+        assertThat(
+                        client.services()
+                                .inNamespace("default")
+                                .withLabel(DaskLabels.CLUSTER_NAME, clusterName)
+                                .list()
+                                .getItems())
+                .isEmpty();
         assertThat(client.configMaps().inNamespace("default").withName(clusterName).get()).isNull();
         assertThat(ProcessTable.commandLinesContaining(clusterName)).isEmpty();
     }

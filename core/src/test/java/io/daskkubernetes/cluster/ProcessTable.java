@@ -8,19 +8,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Reads /proc to tell which processes mention a string in their command line; tests use it to prove nothing is left. */
+/**
+ * Reads /proc to tell which processes mention a string in their command line; tests use it to prove
+ * nothing is left.
+ */
 final class ProcessTable {
 
-    private ProcessTable() {
-    }
+    private ProcessTable() {}
 
     static List<String> commandLinesContaining(String text) {
         List<String> found = new ArrayList<>();
         try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-            for (Path entry : entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+            for (Path entry :
+                    entries.filter(
+                                    p ->
+                                            p.getFileName()
+                                                    .toString()
+                                                    .chars()
+                                                    .allMatch(Character::isDigit))
+                            .toList()) {
                 try {
-                    String commandLine = new String(Files.readAllBytes(entry.resolve("cmdline")), StandardCharsets.UTF_8)
-                            .replace('\0', ' ').strip();
+                    String commandLine =
+                            new String(
+                                            Files.readAllBytes(entry.resolve("cmdline")),
+                                            StandardCharsets.UTF_8)
+                                    .replace('\0', ' ')
+                                    .strip();
                     if (commandLine.contains(text)) {
                         found.add(entry.getFileName() + ": " + commandLine);
                     }

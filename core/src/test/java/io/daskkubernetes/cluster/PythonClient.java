@@ -26,11 +26,15 @@ final class PythonClient implements AutoCloseable {
     private PythonClient(Process process, Path errors) {
         this.process = process;
         this.errors = errors;
-        this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        this.stdin = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        this.stdout =
+                new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        this.stdin =
+                new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     }
 
-    static PythonClient start(Path script, Map<String, String> env, String... args) throws IOException {
+    static PythonClient start(Path script, Map<String, String> env, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script.toString()));
         command.addAll(List.of(args));
         Path errors = Files.createTempFile("python-client-", ".err");
@@ -39,12 +43,20 @@ final class PythonClient implements AutoCloseable {
         return new PythonClient(builder.start(), errors);
     }
 
-    /** Runs a script to its end and returns its standard output; fails with its standard error otherwise. */
-    static String run(Path script, Map<String, String> env, Duration timeout, String... args) throws Exception {
+    /**
+     * Runs a script to its end and returns its standard output; fails with its standard error
+     * otherwise.
+     */
+    static String run(Path script, Map<String, String> env, Duration timeout, String... args)
+            throws Exception {
         try (PythonClient client = start(script, env, args)) {
-            String output = new String(client.process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!client.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || client.process.exitValue() != 0) {
-                throw new AssertionError("python failed: " + output + "\n" + Files.readString(client.errors));
+            String output =
+                    new String(
+                            client.process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!client.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    || client.process.exitValue() != 0) {
+                throw new AssertionError(
+                        "python failed: " + output + "\n" + Files.readString(client.errors));
             }
             return output;
         }

@@ -17,27 +17,33 @@ class ScaleDownPlanTest {
 
     @Test
     void removesUnregisteredPodsBeforeAskingTheScheduler() {
-        ScaleDownPlan plan = ScaleDownPlan.of(List.of(registered("a"), pending("b"), registered("c"), pending("d")), 1);
+        ScaleDownPlan plan =
+                ScaleDownPlan.of(
+                        List.of(registered("a"), pending("b"), registered("c"), pending("d")), 1);
         assertThat(plan.deleteAtOnce()).containsExactly("b", "d");
         assertThat(plan.toRetire()).isEqualTo(1);
     }
 
     @Test
     void leavesRegisteredWorkersAloneWhenPendingPodsAreEnough() {
-        ScaleDownPlan plan = ScaleDownPlan.of(List.of(registered("a"), pending("b"), pending("c")), 2);
+        ScaleDownPlan plan =
+                ScaleDownPlan.of(List.of(registered("a"), pending("b"), pending("c")), 2);
         assertThat(plan.deleteAtOnce()).containsExactly("b");
         assertThat(plan.toRetire()).isZero();
     }
 
     @Test
     void removesNothingWhenAtOrBelowTheTarget() {
-        assertThat(ScaleDownPlan.of(List.of(registered("a")), 1)).isEqualTo(new ScaleDownPlan(List.of(), 0));
-        assertThat(ScaleDownPlan.of(List.of(registered("a")), 5)).isEqualTo(new ScaleDownPlan(List.of(), 0));
+        assertThat(ScaleDownPlan.of(List.of(registered("a")), 1))
+                .isEqualTo(new ScaleDownPlan(List.of(), 0));
+        assertThat(ScaleDownPlan.of(List.of(registered("a")), 5))
+                .isEqualTo(new ScaleDownPlan(List.of(), 0));
     }
 
     @Test
     void retiresAsManyAsNeededWhenAllAreRegistered() {
-        ScaleDownPlan plan = ScaleDownPlan.of(List.of(registered("a"), registered("b"), registered("c")), 0);
+        ScaleDownPlan plan =
+                ScaleDownPlan.of(List.of(registered("a"), registered("b"), registered("c")), 0);
         assertThat(plan.deleteAtOnce()).isEmpty();
         assertThat(plan.toRetire()).isEqualTo(3);
     }

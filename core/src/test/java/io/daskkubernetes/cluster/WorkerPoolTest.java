@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * API tier: the worker pool against fabric8's CRUD mock server and a scheduler in memory, so that
- * the scaling arithmetic and the order of retire and delete can be checked exactly, without processes.
+ * the scaling arithmetic and the order of retire and delete can be checked exactly, without
+ * processes.
  */
 @EnableKubernetesMockClient(crud = true)
 class WorkerPoolTest {
@@ -43,9 +44,12 @@ class WorkerPoolTest {
 
     @BeforeEach
     void setUp() {
-        ClusterSpec spec = ClusterSpec.builder(DaskConfig.load(ConfigSources.of(List.of(), Map.of())))
-                .workerTemplate(MakePodSpec.builder().image("daskdev/dask:latest").build())
-                .name("pool-test").namespace("test").build();
+        ClusterSpec spec =
+                ClusterSpec.builder(DaskConfig.load(ConfigSources.of(List.of(), Map.of())))
+                        .workerTemplate(MakePodSpec.builder().image("daskdev/dask:latest").build())
+                        .name("pool-test")
+                        .namespace("test")
+                        .build();
         model = ClusterModel.of(spec, "test");
     }
 
@@ -60,8 +64,16 @@ class WorkerPoolTest {
     }
 
     private List<String> podNames() {
-        return client.pods().inNamespace("test").withLabel(DaskLabels.CLUSTER_NAME, "pool-test").list().getItems()
-                .stream().map(p -> p.getMetadata().getName()).sorted().toList();
+        return client
+                .pods()
+                .inNamespace("test")
+                .withLabel(DaskLabels.CLUSTER_NAME, "pool-test")
+                .list()
+                .getItems()
+                .stream()
+                .map(p -> p.getMetadata().getName())
+                .sorted()
+                .toList();
     }
 
     @Test
@@ -97,7 +109,9 @@ class WorkerPoolTest {
         pool.scale(1);
 
         assertThat(scheduler.closeQuestions).containsExactly(2);
-        assertThat(scheduler.retired).containsExactly(FakeScheduler.address(pods.get(2)), FakeScheduler.address(pods.get(0)));
+        assertThat(scheduler.retired)
+                .containsExactly(
+                        FakeScheduler.address(pods.get(2)), FakeScheduler.address(pods.get(0)));
         assertThat(scheduler.podsPresentAtRetire).containsAll(List.of(pods.get(2), pods.get(0)));
         assertThat(podNames()).containsExactly(pods.get(1));
     }
@@ -108,10 +122,16 @@ class WorkerPoolTest {
         pool.scale(2);
         String failed = podNames().get(0);
         Pod pod = client.pods().inNamespace("test").withName(failed).get();
-        client.pods().inNamespace("test").resource(new PodBuilder(pod).withNewStatus().withPhase("Failed").endStatus().build())
+        client.pods()
+                .inNamespace("test")
+                .resource(
+                        new PodBuilder(pod).withNewStatus().withPhase("Failed").endStatus().build())
                 .updateStatus();
 
-        assertThat(pool.states()).extracting(WorkerState::podName).doesNotContain(failed).hasSize(1);
+        assertThat(pool.states())
+                .extracting(WorkerState::podName)
+                .doesNotContain(failed)
+                .hasSize(1);
         assertThat(podNames()).doesNotContain(failed);
         pool.scale(2);
         assertThat(podNames()).hasSize(2);
@@ -123,7 +143,8 @@ class WorkerPoolTest {
         pool.scale(1);
         assertThatThrownBy(() -> pool.scaleDown(List.of("no-such-worker")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no-such-worker").hasMessageContaining(podNames().get(0));
+                .hasMessageContaining("no-such-worker")
+                .hasMessageContaining(podNames().get(0));
         assertThat(podNames()).hasSize(1);
     }
 
@@ -176,7 +197,11 @@ class WorkerPoolTest {
         @Override
         public List<String> workersToClose(int n) {
             closeQuestions.add(n);
-            return closeOrder.stream().map(FakeScheduler::address).filter(registered::containsKey).limit(n).toList();
+            return closeOrder.stream()
+                    .map(FakeScheduler::address)
+                    .filter(registered::containsKey)
+                    .limit(n)
+                    .toList();
         }
 
         @Override
@@ -199,7 +224,6 @@ class WorkerPoolTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DaskConfigTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void defaultsHoldClassicKeys() {
@@ -33,7 +32,8 @@ class DaskConfigTest {
         assertThat(config.get("kubernetes.worker-template-path")).isEmpty();
         assertThat(config.getMap("kubernetes.worker-template")).isEmpty();
         assertThat(config.getMap("kubernetes.scheduler-template")).isEmpty();
-        assertThat(config.getString("distributed.dashboard.link")).isEqualTo("{scheme}://{host}:{port}/status");
+        assertThat(config.getString("distributed.dashboard.link"))
+                .isEqualTo("{scheme}://{host}:{port}/status");
         assertThat(config.origin("kubernetes.count.max")).isEqualTo(DaskConfig.DEFAULTS_SOURCE);
     }
 
@@ -43,7 +43,8 @@ class DaskConfigTest {
         Path user = copy("user-dask.yml", dir.resolve("user"));
         Map<String, String> env = Map.of("DASK_KUBERNETES__NAMESPACE", "from-env");
 
-        DaskConfig config = DaskConfig.load(ConfigSources.of(List.of(etc.getParent(), user.getParent()), env));
+        DaskConfig config =
+                DaskConfig.load(ConfigSources.of(List.of(etc.getParent(), user.getParent()), env));
 
         // only the defaults set it
         assertThat(config.getString("kubernetes.deploy-mode")).isEqualTo("remote");
@@ -58,7 +59,8 @@ class DaskConfigTest {
         assertThat(config.getInteger("kubernetes.count.start")).isZero();
         // environment over files
         assertThat(config.getString("kubernetes.namespace")).isEqualTo("from-env");
-        assertThat(config.origin("kubernetes.namespace")).isEqualTo("environment variable DASK_KUBERNETES__NAMESPACE");
+        assertThat(config.origin("kubernetes.namespace"))
+                .isEqualTo("environment variable DASK_KUBERNETES__NAMESPACE");
         // explicit over environment
         DaskConfig explicit = config.with("kubernetes.namespace", "explicit");
         assertThat(explicit.getString("kubernetes.namespace")).isEqualTo("explicit");
@@ -69,24 +71,27 @@ class DaskConfigTest {
 
     @Test
     void envVariablesAreParsedAsDaskDoes() {
-        Map<String, String> env = Map.of(
-                "DASK_KUBERNETES__COUNT__MAX", "10",
-                "DASK_KUBERNETES__WORKER_TEMPLATE_PATH", "/specs/worker.yml",
-                "DASK_KUBERNETES__IDLE_TIMEOUT", "None",
-                "DASK_KUBERNETES__ENV", "{'A': '1', 'B': 2}",
-                "DASK_DISTRIBUTED__SCHEDULER__HTTP__ROUTES", "['distributed.http.health']",
-                "DASK_CONFIG", "/somewhere",
-                "NOT_DASK", "x");
+        Map<String, String> env =
+                Map.of(
+                        "DASK_KUBERNETES__COUNT__MAX", "10",
+                        "DASK_KUBERNETES__WORKER_TEMPLATE_PATH", "/specs/worker.yml",
+                        "DASK_KUBERNETES__IDLE_TIMEOUT", "None",
+                        "DASK_KUBERNETES__ENV", "{'A': '1', 'B': 2}",
+                        "DASK_DISTRIBUTED__SCHEDULER__HTTP__ROUTES", "['distributed.http.health']",
+                        "DASK_CONFIG", "/somewhere",
+                        "NOT_DASK", "x");
 
         DaskConfig config = DaskConfig.load(ConfigSources.of(List.of(), env));
 
         assertThat(config.get("kubernetes.count.max")).contains(10);
         // '_' in a variable name finds the default's '-' spelling and replaces its value
-        assertThat(config.getString("kubernetes.worker-template-path")).isEqualTo("/specs/worker.yml");
+        assertThat(config.getString("kubernetes.worker-template-path"))
+                .isEqualTo("/specs/worker.yml");
         assertThat(config.getMap("kubernetes")).doesNotContainKey("worker_template_path");
         assertThat(config.get("kubernetes.idle-timeout")).isEmpty();
         assertThat(config.getMap("kubernetes.env")).isEqualTo(Map.of("A", "1", "B", 2));
-        assertThat(config.get("distributed.scheduler.http.routes")).contains(List.of("distributed.http.health"));
+        assertThat(config.get("distributed.scheduler.http.routes"))
+                .contains(List.of("distributed.http.health"));
         assertThat(config.contains("config")).isFalse();
         assertThat(config.asMap()).doesNotContainKey("not_dask");
     }
@@ -99,38 +104,46 @@ class DaskConfigTest {
 
         // the old key worker-name is the new key name
         assertThat(config.getString("kubernetes.name")).isEqualTo("dask-{JUPYTERHUB_USER}-{uuid}");
-        assertThat(config.getString("kubernetes.worker-name")).isEqualTo("dask-{JUPYTERHUB_USER}-{uuid}");
+        assertThat(config.getString("kubernetes.worker-name"))
+                .isEqualTo("dask-{JUPYTERHUB_USER}-{uuid}");
         assertThat(config.origin("kubernetes.name")).isEqualTo(file.toString());
-        assertThat(config.getString("kubernetes.worker-template-path")).isEqualTo("${TEMPLATES}/worker-spec.yml");
+        assertThat(config.getString("kubernetes.worker-template-path"))
+                .isEqualTo("${TEMPLATES}/worker-spec.yml");
         assertThat(config.getInteger("kubernetes.count.start")).isEqualTo(2);
         assertThat(config.getInteger("kubernetes.count.max")).isEqualTo(20);
         assertThat(config.getString("kubernetes.scheduler-service-type")).isEqualTo("LoadBalancer");
         assertThat(config.getMap("kubernetes.env")).containsEntry("EXTRA_PIP_PACKAGES", "s3fs");
         assertThat(config.getMap("kubernetes.worker-template")).containsEntry("kind", "Pod");
-        assertThat(config.getString("distributed.dashboard.link")).isEqualTo("/user/{JUPYTERHUB_USER}/proxy/{port}/status");
+        assertThat(config.getString("distributed.dashboard.link"))
+                .isEqualTo("/user/{JUPYTERHUB_USER}/proxy/{port}/status");
         // keys the file does not mention keep their defaults
         assertThat(config.getString("kubernetes.deploy-mode")).isEqualTo("remote");
     }
 
     @Test
     void newNameKeyWinsOverOldOneInTheSameLayerAndLaterLayersWin() {
-        DaskConfig config = DaskConfig.load(ConfigSources.of(List.of(), Map.of(
-                "DASK_KUBERNETES__WORKER_NAME", "old-{uuid}")));
+        DaskConfig config =
+                DaskConfig.load(
+                        ConfigSources.of(
+                                List.of(), Map.of("DASK_KUBERNETES__WORKER_NAME", "old-{uuid}")));
         assertThat(config.getString("kubernetes.name")).isEqualTo("old-{uuid}");
-        assertThat(config.with("kubernetes.name", "new-{uuid}").getString("kubernetes.worker-name")).isEqualTo("new-{uuid}");
+        assertThat(config.with("kubernetes.name", "new-{uuid}").getString("kubernetes.worker-name"))
+                .isEqualTo("new-{uuid}");
     }
 
     @Test
     void missingPathsAreSkippedAndSingleFilesAreRead() throws IOException {
         Path file = copy("user-dask.yml", dir);
-        DaskConfig config = DaskConfig.load(ConfigSources.of(List.of(dir.resolve("absent"), file), Map.of()));
+        DaskConfig config =
+                DaskConfig.load(ConfigSources.of(List.of(dir.resolve("absent"), file), Map.of()));
         assertThat(config.getInteger("kubernetes.count.max")).isEqualTo(7);
     }
 
     @Test
     void valuesAreImmutable() {
         DaskConfig config = DaskConfig.defaultsOnly();
-        assertThatThrownBy(() -> config.getMap("kubernetes").put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> config.getMap("kubernetes").put("x", 1))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
@@ -147,11 +160,14 @@ class DaskConfigTest {
                 .hasMessageContaining(list.toString())
                 .hasMessageContaining("list, not a mapping");
 
-        DaskConfig config = DaskConfig.load(ConfigSources.of(List.of(), Map.of("DASK_KUBERNETES__COUNT__MAX", "ten")));
+        DaskConfig config =
+                DaskConfig.load(
+                        ConfigSources.of(List.of(), Map.of("DASK_KUBERNETES__COUNT__MAX", "ten")));
         assertThatThrownBy(() -> config.getInteger("kubernetes.count.max"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("environment variable DASK_KUBERNETES__COUNT__MAX: kubernetes.count.max: \"ten\" is not a whole number; "
-                        + "write an integer such as 10, or null");
+                .hasMessage(
+                        "environment variable DASK_KUBERNETES__COUNT__MAX: kubernetes.count.max: \"ten\" is not a whole number; "
+                                + "write an integer such as 10, or null");
     }
 
     private Path copy(String resource, Path targetDir) throws IOException {

@@ -34,7 +34,8 @@ class PythonLiteralTest {
                 Arguments.of("[1, 'a', None]", Arrays.asList(1, "a", null)),
                 Arguments.of("(1, 2)", List.of(1, 2)),
                 Arguments.of("{'a': True, 'b': 'None'}", Map.of("a", true, "b", "None")),
-                Arguments.of("[\"distributed.http.health\",\"distributed.http.scheduler.api\"]",
+                Arguments.of(
+                        "[\"distributed.http.health\",\"distributed.http.scheduler.api\"]",
                         List.of("distributed.http.health", "distributed.http.scheduler.api")),
                 // Python cannot read it, so Dask keeps the string
                 Arguments.of("[unclosed", "[unclosed"),

@@ -1,17 +1,21 @@
 package io.daskkubernetes.scheduler;
 
-/** Python programs run with a real {@code distributed.Client} against the schedulers of the end-to-end tests. */
+/**
+ * Python programs run with a real {@code distributed.Client} against the schedulers of the
+ * end-to-end tests.
+ */
 final class DaskClientScripts {
 
-    private DaskClientScripts() {
-    }
+    private DaskClientScripts() {}
 
     /**
-     * argv: scheduler address, worker address. Scatters the numbers 0..99 to that one worker and prints
-     * {@code stored 100 <holders>}; then, for each {@code check} line, prints {@code values <sum> <count> <holders>}.
-     * Scattered data has no recipe: if a worker lost it, it could not be recomputed and the check would fail.
+     * argv: scheduler address, worker address. Scatters the numbers 0..99 to that one worker and
+     * prints {@code stored 100 <holders>}; then, for each {@code check} line, prints {@code values
+     * <sum> <count> <holders>}. Scattered data has no recipe: if a worker lost it, it could not be
+     * recomputed and the check would fail.
      */
-    static final String PERSIST_ON_ONE_WORKER = """
+    static final String PERSIST_ON_ONE_WORKER =
+            """
             import sys
             from distributed import Client, wait
             client = Client(sys.argv[1], timeout=30)
@@ -31,8 +35,12 @@ final class DaskClientScripts {
             client.close()
             """;
 
-    /** argv: scheduler address, task count. Submits that many one-second tasks, holds them until stdin closes. */
-    static final String BACKLOG = """
+    /**
+     * argv: scheduler address, task count. Submits that many one-second tasks, holds them until
+     * stdin closes.
+     */
+    static final String BACKLOG =
+            """
             import sys, time
             from distributed import Client
             client = Client(sys.argv[1], timeout=30)

@@ -12,7 +12,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class DaskFramesTest {
@@ -21,8 +20,17 @@ class DaskFramesTest {
 
     /** The identity request as distributed 2022.12.1 writes it (FACTS.md "Dask's TCP protocol"). */
     private static final String IDENTITY_REQUEST_HEX =
-            "2400000000000000" + "0100000000000000" + "1400000000000000"
-                    + "82" + "a2" + "6f70" + "a8" + "6964656e74697479" + "a5" + "7265706c79" + "c3";
+            "2400000000000000"
+                    + "0100000000000000"
+                    + "1400000000000000"
+                    + "82"
+                    + "a2"
+                    + "6f70"
+                    + "a8"
+                    + "6964656e74697479"
+                    + "a5"
+                    + "7265706c79"
+                    + "c3";
 
     @Test
     void encodesTheIdentityRequestByteForByteAsDask() {
@@ -40,7 +48,8 @@ class DaskFramesTest {
         List<byte[]> frames = read(HEX.parseHex(IDENTITY_REQUEST_HEX));
 
         assertThat(frames).hasSize(1);
-        assertThat(MsgpackValues.unpack(frames.get(0))).isEqualTo(Map.of("op", "identity", "reply", true));
+        assertThat(MsgpackValues.unpack(frames.get(0)))
+                .isEqualTo(Map.of("op", "identity", "reply", true));
     }
 
     @Test
@@ -59,7 +68,8 @@ class DaskFramesTest {
     void readsOneMessageAtATimeFromAStream() throws IOException {
         byte[] first = DaskFrames.encode(List.of(MsgpackValues.pack(1)));
         byte[] second = DaskFrames.encode(List.of(MsgpackValues.pack("two")));
-        byte[] both = ByteBuffer.allocate(first.length + second.length).put(first).put(second).array();
+        byte[] both =
+                ByteBuffer.allocate(first.length + second.length).put(first).put(second).array();
         var in = new ByteArrayInputStream(both);
 
         assertThat(MsgpackValues.unpack(DaskFrames.read(in, 1024).get(0))).isEqualTo(1L);
@@ -155,7 +165,8 @@ class DaskFramesTest {
     }
 
     private static List<byte[]> read(byte[] bytes) throws IOException {
-        return DaskFrames.read(new ByteArrayInputStream(bytes), DaskFrames.DEFAULT_MAX_MESSAGE_BYTES);
+        return DaskFrames.read(
+                new ByteArrayInputStream(bytes), DaskFrames.DEFAULT_MAX_MESSAGE_BYTES);
     }
 
     private static byte[] longs(long... values) {

@@ -24,23 +24,24 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Real Dask processes for end-to-end tests: a {@code dask-scheduler}, {@code dask-worker}s and Python client
- * scripts, all from Debian's Dask ({@code /usr/bin/python3}). {@link #close()} kills every process tree this
- * fixture started (by process handle, descendants included) and deletes its temporary directory.
+ * Real Dask processes for end-to-end tests: a {@code dask-scheduler}, {@code dask-worker}s and
+ * Python client scripts, all from Debian's Dask ({@code /usr/bin/python3}). {@link #close()} kills
+ * every process tree this fixture started (by process handle, descendants included) and deletes its
+ * temporary directory.
  */
 final class DaskProcesses implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DaskProcesses.class);
 
     static final String PYTHON = "/usr/bin/python3";
-    static final String HTTP_ROUTES = "[\"distributed.http.scheduler.prometheus\",\"distributed.http.scheduler.info\","
-            + "\"distributed.http.scheduler.json\",\"distributed.http.health\",\"distributed.http.proxy\","
-            + "\"distributed.http.statics\",\"distributed.http.scheduler.api\"]";
+    static final String HTTP_ROUTES =
+            "[\"distributed.http.scheduler.prometheus\",\"distributed.http.scheduler.info\","
+                    + "\"distributed.http.scheduler.json\",\"distributed.http.health\",\"distributed.http.proxy\","
+                    + "\"distributed.http.statics\",\"distributed.http.scheduler.api\"]";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     /** A started scheduler: its comm address and its dashboard. */
@@ -50,7 +51,10 @@ final class DaskProcesses implements AutoCloseable {
         }
     }
 
-    /** A started {@code dask-worker}; with a nanny, the process is the nanny and the worker its child. */
+    /**
+     * A started {@code dask-worker}; with a nanny, the process is the nanny and the worker its
+     * child.
+     */
     record Worker(Process process, String name) {
         boolean isAlive() {
             return process.isAlive();
@@ -76,15 +80,22 @@ final class DaskProcesses implements AutoCloseable {
      * worker is registered and running (a worker registers as "init" and turns "running" a moment
      * later); fails with the processes' logs when Dask does not come up.
      */
-    Scheduler startSchedulerWithRunningWorkers(boolean httpApi, int workers, java.time.Duration timeout) {
+    Scheduler startSchedulerWithRunningWorkers(
+            boolean httpApi, int workers, java.time.Duration timeout) {
         try {
             Scheduler scheduler = startScheduler(httpApi);
             for (int i = 1; i <= workers; i++) {
                 startWorker(scheduler, "w" + i, true);
             }
             try (TcpSchedulerClient client = new TcpSchedulerClient(scheduler.address())) {
-                org.awaitility.Awaitility.await(workers + " workers registered and running").atMost(timeout)
-                        .until(() -> client.workers().stream().filter(w -> "running".equals(w.status())).count() == workers);
+                org.awaitility.Awaitility.await(workers + " workers registered and running")
+                        .atMost(timeout)
+                        .until(
+                                () ->
+                                        client.workers().stream()
+                                                        .filter(w -> "running".equals(w.status()))
+                                                        .count()
+                                                == workers);
             }
             return scheduler;
         } catch (Exception | AssertionError e) {
@@ -96,8 +107,15 @@ final class DaskProcesses implements AutoCloseable {
     Scheduler startScheduler(boolean httpApi) throws IOException {
         int port = freePort();
         int dashboardPort = freePort();
-        ProcessBuilder builder = new ProcessBuilder("/usr/bin/dask-scheduler", "--host", "127.0.0.1", "--port",
-                String.valueOf(port), "--dashboard-address", "127.0.0.1:" + dashboardPort);
+        ProcessBuilder builder =
+                new ProcessBuilder(
+                        "/usr/bin/dask-scheduler",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        String.valueOf(port),
+                        "--dashboard-address",
+                        "127.0.0.1:" + dashboardPort);
         if (httpApi) {
             builder.environment().put("DASK_DISTRIBUTED__SCHEDULER__HTTP__ROUTES", HTTP_ROUTES);
         }
@@ -110,9 +128,22 @@ final class DaskProcesses implements AutoCloseable {
     /** Starts a one-thread worker with a 1 GB memory limit; the caller waits for it to register. */
     Worker startWorker(Scheduler scheduler, String name, boolean nanny) throws IOException {
         Path local = Files.createDirectories(directory.resolve(name));
-        List<String> command = new ArrayList<>(List.of("/usr/bin/dask-worker", scheduler.address(), "--name", name,
-                "--nthreads", "1", "--memory-limit", "1GB", "--no-dashboard", "--local-directory", local.toString(),
-                "--host", "127.0.0.1"));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                "/usr/bin/dask-worker",
+                                scheduler.address(),
+                                "--name",
+                                name,
+                                "--nthreads",
+                                "1",
+                                "--memory-limit",
+                                "1GB",
+                                "--no-dashboard",
+                                "--local-directory",
+                                local.toString(),
+                                "--host",
+                                "127.0.0.1"));
         if (!nanny) {
             command.add("--no-nanny");
         }
@@ -146,21 +177,34 @@ final class DaskProcesses implements AutoCloseable {
     // The machine's own DASK_* settings must not change what the tests see.
     private static void cleanDaskEnvironment(ProcessBuilder builder) {
         Map<String, String> env = builder.environment();
-        env.keySet().removeIf(key -> key.startsWith("DASK_") && !key.equals("DASK_DISTRIBUTED__SCHEDULER__HTTP__ROUTES"));
+        env.keySet()
+                .removeIf(
+                        key ->
+                                key.startsWith("DASK_")
+                                        && !key.equals(
+                                                "DASK_DISTRIBUTED__SCHEDULER__HTTP__ROUTES"));
     }
 
     private void awaitListening(Process process, int port) {
-        await("port " + port + " listening").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("process exited with " + process.exitValue() + ": " + logTails());
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        await("port " + port + " listening")
+                .atMost(START_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> {
+                            if (!process.isAlive()) {
+                                throw new IllegalStateException(
+                                        "process exited with "
+                                                + process.exitValue()
+                                                + ": "
+                                                + logTails());
+                            }
+                            try (Socket socket = new Socket()) {
+                                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                                return true;
+                            } catch (IOException e) {
+                                return false;
+                            }
+                        });
     }
 
     /** Kills a process and all its descendants now, as deleting a pod would. */
@@ -179,19 +223,32 @@ final class DaskProcesses implements AutoCloseable {
         for (Path logFile : logs) {
             try {
                 List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-                text.append("\n--- ").append(logFile.getFileName()).append('\n')
-                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+                text.append("\n--- ")
+                        .append(logFile.getFileName())
+                        .append('\n')
+                        .append(
+                                String.join(
+                                        "\n",
+                                        lines.subList(
+                                                Math.max(0, lines.size() - 15), lines.size())));
             } catch (IOException e) {
-                text.append("\n--- ").append(logFile.getFileName()).append(" unreadable: ").append(e);
+                text.append("\n--- ")
+                        .append(logFile.getFileName())
+                        .append(" unreadable: ")
+                        .append(e);
             }
         }
         return text.toString();
     }
 
-    /** Terminates every process tree started here (SIGTERM, then SIGKILL after 5 s) and deletes the directory. */
+    /**
+     * Terminates every process tree started here (SIGTERM, then SIGKILL after 5 s) and deletes the
+     * directory.
+     */
     @Override
     public void close() throws IOException {
-        // Descendants must be listed before their parent dies: orphans are re-parented and no longer found.
+        // Descendants must be listed before their parent dies: orphans are re-parented and no
+        // longer found.
         List<ProcessHandle> all = new ArrayList<>();
         for (Process process : processes) {
             all.addAll(process.descendants().toList());
@@ -202,23 +259,31 @@ final class DaskProcesses implements AutoCloseable {
             try {
                 handle.onExit().get(5, TimeUnit.SECONDS);
             } catch (Exception e) {
-                log.warn("process {} ignored SIGTERM for 5 s, killing it: {}", handle.pid(), e.toString());
+                log.warn(
+                        "process {} ignored SIGTERM for 5 s, killing it: {}",
+                        handle.pid(),
+                        e.toString());
                 handle.destroyForcibly();
                 handle.onExit().orTimeout(10, TimeUnit.SECONDS).join();
             }
         }
         try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(
+                            path -> {
+                                try {
+                                    Files.deleteIfExists(path);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            });
         }
     }
 
-    /** A Python script whose standard output is read line by line and whose standard input takes commands. */
+    /**
+     * A Python script whose standard output is read line by line and whose standard input takes
+     * commands.
+     */
     static final class PythonScript {
         private final Process process;
         private final Path stderr;
@@ -229,16 +294,24 @@ final class DaskProcesses implements AutoCloseable {
             this.process = process;
             this.stderr = stderr;
             this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader out = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line = out.readLine(); line != null; line = out.readLine()) {
-                        lines.add(line);
-                    }
-                } catch (IOException e) {
-                    log.debug("python output closed: {}", e.toString());
-                }
-            }, "python-stdout-" + process.pid());
+            Thread reader =
+                    new Thread(
+                            () -> {
+                                try (BufferedReader out =
+                                        new BufferedReader(
+                                                new InputStreamReader(
+                                                        process.getInputStream(),
+                                                        StandardCharsets.UTF_8))) {
+                                    for (String line = out.readLine();
+                                            line != null;
+                                            line = out.readLine()) {
+                                        lines.add(line);
+                                    }
+                                } catch (IOException e) {
+                                    log.debug("python output closed: {}", e.toString());
+                                }
+                            },
+                            "python-stdout-" + process.pid());
             reader.setDaemon(true);
             reader.start();
         }
@@ -247,8 +320,13 @@ final class DaskProcesses implements AutoCloseable {
         String nextLine(Duration timeout) throws InterruptedException, IOException {
             String line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (line == null) {
-                throw new AssertionError("python printed nothing within " + timeout + " (alive: " + process.isAlive()
-                        + "); its stderr:\n" + Files.readString(stderr));
+                throw new AssertionError(
+                        "python printed nothing within "
+                                + timeout
+                                + " (alive: "
+                                + process.isAlive()
+                                + "); its stderr:\n"
+                                + Files.readString(stderr));
             }
             return line;
         }

@@ -46,7 +46,9 @@ final class FakeDaskServer implements AutoCloseable {
         }
 
         Object receive() throws IOException {
-            Object message = MsgpackValues.unpack(DaskFrames.read(in, DaskFrames.DEFAULT_MAX_MESSAGE_BYTES).get(0));
+            Object message =
+                    MsgpackValues.unpack(
+                            DaskFrames.read(in, DaskFrames.DEFAULT_MAX_MESSAGE_BYTES).get(0));
             received.add(message);
             return message;
         }
@@ -139,7 +141,8 @@ final class FakeDaskServer implements AutoCloseable {
             throw new IllegalStateException("fake Dask server thread did not stop");
         }
         if (!failures.isEmpty()) {
-            IllegalStateException failure = new IllegalStateException("fake Dask server script failed");
+            IllegalStateException failure =
+                    new IllegalStateException("fake Dask server script failed");
             failures.forEach(failure::addSuppressed);
             throw failure;
         }

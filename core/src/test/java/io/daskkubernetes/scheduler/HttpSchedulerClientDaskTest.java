@@ -6,14 +6,16 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-/** The HTTP client against a real dask-scheduler with its HTTP API on, checked against the same scheduler over TCP. */
+/**
+ * The HTTP client against a real dask-scheduler with its HTTP API on, checked against the same
+ * scheduler over TCP.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
 class HttpSchedulerClientDaskTest {
@@ -55,14 +57,18 @@ class HttpSchedulerClientDaskTest {
         assertThat(overHttp.id()).startsWith("Scheduler-").isEqualTo(overTcp.id());
         assertThat(overHttp.address()).isEqualTo(scheduler.address());
         assertThat(overHttp.services()).containsEntry("dashboard", scheduler.dashboardPort());
-        assertThat(overHttp.workers()).extracting(DaskWorker::address)
-                .containsExactlyInAnyOrderElementsOf(overTcp.workers().stream().map(DaskWorker::address).toList());
+        assertThat(overHttp.workers())
+                .extracting(DaskWorker::address)
+                .containsExactlyInAnyOrderElementsOf(
+                        overTcp.workers().stream().map(DaskWorker::address).toList());
         assertThat(overHttp.workers()).extracting(DaskWorker::name).contains("w1", "w2");
-        assertThat(overHttp.workers()).allSatisfy(worker -> {
-            assertThat(worker.nthreads()).isEqualTo(1);
-            assertThat(worker.memoryLimit()).isEqualTo(1_000_000_000L);
-            assertThat(worker.host()).isEqualTo("127.0.0.1");
-        });
+        assertThat(overHttp.workers())
+                .allSatisfy(
+                        worker -> {
+                            assertThat(worker.nthreads()).isEqualTo(1);
+                            assertThat(worker.memoryLimit()).isEqualTo(1_000_000_000L);
+                            assertThat(worker.host()).isEqualTo("127.0.0.1");
+                        });
     }
 
     @Test
@@ -78,7 +84,8 @@ class HttpSchedulerClientDaskTest {
 
         assertThat(toClose).hasSize(1);
         assertThat(client.workers()).extracting(DaskWorker::address).contains(toClose.get(0));
-        try (HttpSchedulerClient withoutTcp = new HttpSchedulerClient(scheduler.dashboard(), null)) {
+        try (HttpSchedulerClient withoutTcp =
+                new HttpSchedulerClient(scheduler.dashboard(), null)) {
             assertThatThrownBy(() -> withoutTcp.workersToClose(1))
                     .isInstanceOf(SchedulerException.class)
                     .hasMessageContaining("no 'workers_to_close' route and no TCP address");
@@ -88,10 +95,16 @@ class HttpSchedulerClientDaskTest {
     @Test
     void retiringOverHttpMovesTheDataAndRemovesTheWorker() throws Exception {
         DaskProcesses.Worker w3 = dask.startWorker(scheduler, "w3", true);
-        String w3Address = await("w3 registered").atMost(LONG)
-                .until(() -> addressOf("w3"), address -> address != null);
-        DaskProcesses.PythonScript python = dask.startPython("persist-http", DaskClientScripts.PERSIST_ON_ONE_WORKER,
-                scheduler.address(), w3Address);
+        String w3Address =
+                await("w3 registered")
+                        .atMost(LONG)
+                        .until(() -> addressOf("w3"), address -> address != null);
+        DaskProcesses.PythonScript python =
+                dask.startPython(
+                        "persist-http",
+                        DaskClientScripts.PERSIST_ON_ONE_WORKER,
+                        scheduler.address(),
+                        w3Address);
         assertThat(python.nextLine(LONG)).isEqualTo("stored 100 " + w3Address);
 
         var retired = client.retireWorkers(List.of(w3Address));
@@ -99,7 +112,8 @@ class HttpSchedulerClientDaskTest {
         assertThat(retired).containsOnlyKeys(w3Address);
         assertThat(retired.get(w3Address).name()).isEqualTo("w3");
         assertThat(client.workers()).extracting(DaskWorker::address).doesNotContain(w3Address);
-        // The HTTP API does not close the worker: stop it as deleting its pod would, before its nanny restarts it.
+        // The HTTP API does not close the worker: stop it as deleting its pod would, before its
+        // nanny restarts it.
         DaskProcesses.killTree(w3.process());
         python.send("check");
         assertThat(python.nextLine(LONG)).startsWith("values 4950 100 ").doesNotContain(w3Address);
@@ -108,8 +122,9 @@ class HttpSchedulerClientDaskTest {
 
     @Test
     void theAutomaticChoiceIsHttpWhenItAnswers() {
-        try (SchedulerClient chosen = SchedulerClients.connect(scheduler.address(), scheduler.dashboard(),
-                Duration.ofSeconds(10))) {
+        try (SchedulerClient chosen =
+                SchedulerClients.connect(
+                        scheduler.address(), scheduler.dashboard(), Duration.ofSeconds(10))) {
             assertThat(chosen.transportName()).isEqualTo("http");
             assertThat(chosen.healthy()).isTrue();
             assertThat(chosen.workers()).extracting(DaskWorker::name).contains("w1", "w2");
@@ -117,7 +132,10 @@ class HttpSchedulerClientDaskTest {
     }
 
     private String addressOf(String name) {
-        return client.workers().stream().filter(w -> w.name().equals(name)).map(DaskWorker::address)
-                .findFirst().orElse(null);
+        return client.workers().stream()
+                .filter(w -> w.name().equals(name))
+                .map(DaskWorker::address)
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -3,6 +3,8 @@ package io.daskkubernetes.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -17,14 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /** The HTTP client against a scripted HTTP server: errors, odd bodies, silence, missing routes. */
 @Timeout(30)
@@ -34,6 +32,7 @@ class HttpSchedulerClientFaultTest {
 
     /** Canned answers by path: status and body. */
     private final Map<String, Map.Entry<Integer, String>> answers = new ConcurrentHashMap<>();
+
     private final Map<String, String> requestBodies = new ConcurrentHashMap<>();
     private final CountDownLatch release = new CountDownLatch(1);
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -46,7 +45,11 @@ class HttpSchedulerClientFaultTest {
         server.createContext("/", this::answer);
         server.setExecutor(executor);
         server.start();
-        client = new HttpSchedulerClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), null, SHORT);
+        client =
+                new HttpSchedulerClient(
+                        URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"),
+                        null,
+                        SHORT);
     }
 
     @AfterEach
@@ -59,8 +62,10 @@ class HttpSchedulerClientFaultTest {
 
     private void answer(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
-        requestBodies.put(path, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-        Map.Entry<Integer, String> answer = answers.getOrDefault(path, Map.entry(404, "404: Not Found"));
+        requestBodies.put(
+                path, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Map.Entry<Integer, String> answer =
+                answers.getOrDefault(path, Map.entry(404, "404: Not Found"));
         byte[] body = answer.getValue().getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(answer.getKey(), body.length);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -77,7 +82,9 @@ class HttpSchedulerClientFaultTest {
 
     @Test
     void aServerErrorIsReportedWithItsStatusAndBody() {
-        answers.put("/api/v1/adaptive_target", Map.entry(500, "{\"Error\": \"Internal Server Error\"}"));
+        answers.put(
+                "/api/v1/adaptive_target",
+                Map.entry(500, "{\"Error\": \"Internal Server Error\"}"));
 
         assertThatThrownBy(client::adaptiveTarget)
                 .isInstanceOf(SchedulerException.class)
@@ -111,7 +118,11 @@ class HttpSchedulerClientFaultTest {
 
     @Test
     void pythonsNanInWorkerMetricsIsAccepted() {
-        answers.put("/json/identity.json", Map.entry(200, """
+        answers.put(
+                "/json/identity.json",
+                Map.entry(
+                        200,
+                        """
                 {"type": "Scheduler", "id": "Scheduler-1", "address": "tcp://10.0.0.1:8786",
                  "services": {"dashboard": 8787},
                  "workers": {"tcp://10.0.0.2:4000": {"name": "pod-a", "host": "10.0.0.2", "nthreads": 2,
@@ -122,46 +133,69 @@ class HttpSchedulerClientFaultTest {
         SchedulerInfo info = client.identity();
 
         assertThat(info.services()).containsEntry("dashboard", 8787);
-        assertThat(info.workers()).containsExactly(new DaskWorker("tcp://10.0.0.2:4000", "pod-a", "10.0.0.2",
-                "tcp://10.0.0.2:4001", 2, 4_000_000_000L, "running", 800, Map.of("memory", 3, "executing", 1)));
+        assertThat(info.workers())
+                .containsExactly(
+                        new DaskWorker(
+                                "tcp://10.0.0.2:4000",
+                                "pod-a",
+                                "10.0.0.2",
+                                "tcp://10.0.0.2:4001",
+                                2,
+                                4_000_000_000L,
+                                "running",
+                                800,
+                                Map.of("memory", 3, "executing", 1)));
         assertThat(info.workers().get(0).tasksStored()).isEqualTo(3);
         assertThat(info.workers().get(0).tasksExecuting()).isEqualTo(1);
     }
 
     @Test
     void withoutTheJsonRouteWorkersComeFromGetWorkers() {
-        answers.put("/api/v1/get_workers", Map.entry(200,
-                "{\"num_workers\": 1, \"workers\": [{\"name\": \"pod-a\", \"address\": \"tcp://10.0.0.2:4000\"}]}"));
+        answers.put(
+                "/api/v1/get_workers",
+                Map.entry(
+                        200,
+                        "{\"num_workers\": 1, \"workers\": [{\"name\": \"pod-a\", \"address\": \"tcp://10.0.0.2:4000\"}]}"));
 
-        assertThat(client.workers()).containsExactly(DaskWorker.named("tcp://10.0.0.2:4000", "pod-a"));
+        assertThat(client.workers())
+                .containsExactly(DaskWorker.named("tcp://10.0.0.2:4000", "pod-a"));
     }
 
     @Test
     void retirePostsTheAddressesAndReadsTheRetiredIdentities() {
-        answers.put("/api/v1/retire_workers", Map.entry(200,
-                "{\"tcp://10.0.0.2:4000\": {\"name\": \"pod-a\", \"nthreads\": 1}}"));
+        answers.put(
+                "/api/v1/retire_workers",
+                Map.entry(
+                        200, "{\"tcp://10.0.0.2:4000\": {\"name\": \"pod-a\", \"nthreads\": 1}}"));
 
         var retired = client.retireWorkers(List.of("tcp://10.0.0.2:4000"));
 
         assertThat(retired).containsOnlyKeys("tcp://10.0.0.2:4000");
-        assertThat(requestBodies.get("/api/v1/retire_workers")).isEqualTo("{\"workers\":[\"tcp://10.0.0.2:4000\"]}");
+        assertThat(requestBodies.get("/api/v1/retire_workers"))
+                .isEqualTo("{\"workers\":[\"tcp://10.0.0.2:4000\"]}");
     }
 
     @Test
     void aServerThatNeverAnswersTimesOutWithAClearError() throws IOException {
-        server.createContext("/slow", exchange -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            exchange.close();
-        });
-        try (HttpSchedulerClient slow = new HttpSchedulerClient(
-                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/slow"), null, SHORT)) {
+        server.createContext(
+                "/slow",
+                exchange -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    exchange.close();
+                });
+        try (HttpSchedulerClient slow =
+                new HttpSchedulerClient(
+                        URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/slow"),
+                        null,
+                        SHORT)) {
             assertThatThrownBy(slow::adaptiveTarget)
                     .isInstanceOf(SchedulerConnectionException.class)
-                    .hasMessageContaining("timed out after 500 ms waiting for GET http://127.0.0.1:");
+                    .hasMessageContaining(
+                            "timed out after 500 ms waiting for GET http://127.0.0.1:");
             assertThat(slow.healthy()).isFalse();
         }
     }
@@ -180,8 +214,12 @@ class HttpSchedulerClientFaultTest {
             port = socket.getLocalPort();
         }
 
-        assertThatThrownBy(() -> SchedulerClients.connect("tcp://127.0.0.1:" + port,
-                URI.create("http://127.0.0.1:" + port), Duration.ofMillis(500)))
+        assertThatThrownBy(
+                        () ->
+                                SchedulerClients.connect(
+                                        "tcp://127.0.0.1:" + port,
+                                        URI.create("http://127.0.0.1:" + port),
+                                        Duration.ofMillis(500)))
                 .isInstanceOf(SchedulerConnectionException.class)
                 .hasMessageContaining("answers neither over HTTP")
                 .hasMessageContaining("nor over TCP at tcp://127.0.0.1:" + port);
@@ -192,7 +230,10 @@ class HttpSchedulerClientFaultTest {
         assertThatThrownBy(() -> new HttpSchedulerClient(URI.create("tcp://127.0.0.1:8786"), null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("must look like http://host:8787");
-        assertThatThrownBy(() -> new HttpSchedulerClient(URI.create("http://127.0.0.1:8787"), "127.0.0.1:x"))
+        assertThatThrownBy(
+                        () ->
+                                new HttpSchedulerClient(
+                                        URI.create("http://127.0.0.1:8787"), "127.0.0.1:x"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

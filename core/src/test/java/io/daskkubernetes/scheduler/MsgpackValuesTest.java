@@ -9,7 +9,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class MsgpackValuesTest {
@@ -46,7 +45,8 @@ class MsgpackValuesTest {
     void javaIntegersOfEveryWidthArePackedAsIntegers() {
         assertThat(MsgpackValues.unpack(MsgpackValues.pack(5))).isEqualTo(5L);
         assertThat(MsgpackValues.unpack(MsgpackValues.pack((short) 5))).isEqualTo(5L);
-        assertThat(MsgpackValues.unpack(MsgpackValues.pack(Long.MAX_VALUE))).isEqualTo(Long.MAX_VALUE);
+        assertThat(MsgpackValues.unpack(MsgpackValues.pack(Long.MAX_VALUE)))
+                .isEqualTo(Long.MAX_VALUE);
     }
 
     @Test

@@ -5,14 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-/** The TCP client against a real dask-scheduler whose HTTP API is off, with real workers and a real Python client. */
+/**
+ * The TCP client against a real dask-scheduler whose HTTP API is off, with real workers and a real
+ * Python client.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
 class TcpSchedulerClientDaskTest {
@@ -64,11 +66,12 @@ class TcpSchedulerClientDaskTest {
         int idle = client.adaptiveTarget();
         assertThat(idle).isBetween(0, 2);
 
-        DaskProcesses.PythonScript backlog = dask.startPython("backlog", DaskClientScripts.BACKLOG,
-                scheduler.address(), "40");
+        DaskProcesses.PythonScript backlog =
+                dask.startPython("backlog", DaskClientScripts.BACKLOG, scheduler.address(), "40");
         assertThat(backlog.nextLine(LONG)).isEqualTo("submitted 40");
 
-        // 40 one-second tasks on two one-thread workers: the scheduler wants more than the two it has.
+        // 40 one-second tasks on two one-thread workers: the scheduler wants more than the two it
+        // has.
         await("target above 2").atMost(LONG).until(client::adaptiveTarget, target -> target > 2);
         assertThat(client.adaptiveTarget(Duration.ofSeconds(1)))
                 .as("a shorter target duration asks for more workers")
@@ -76,20 +79,35 @@ class TcpSchedulerClientDaskTest {
 
         backlog.finish();
         await("python client gone").atMost(LONG).until(() -> !backlog.process().isAlive());
-        await("target back to idle").atMost(LONG).until(client::adaptiveTarget, target -> target <= 2);
+        await("target back to idle")
+                .atMost(LONG)
+                .until(client::adaptiveTarget, target -> target <= 2);
     }
 
     @Test
     void retiringTheWorkerThatHoldsDataMovesTheDataAndStopsTheWorker() throws Exception {
         DaskProcesses.Worker w3 = dask.startWorker(scheduler, "w3", true);
-        String w3Address = await("w3 registered").atMost(LONG)
-                .until(() -> addressOf("w3"), address -> address != null);
-        DaskProcesses.PythonScript python = dask.startPython("persist-tcp", DaskClientScripts.PERSIST_ON_ONE_WORKER,
-                scheduler.address(), w3Address);
+        String w3Address =
+                await("w3 registered")
+                        .atMost(LONG)
+                        .until(() -> addressOf("w3"), address -> address != null);
+        DaskProcesses.PythonScript python =
+                dask.startPython(
+                        "persist-tcp",
+                        DaskClientScripts.PERSIST_ON_ONE_WORKER,
+                        scheduler.address(),
+                        w3Address);
         assertThat(python.nextLine(LONG)).isEqualTo("stored 100 " + w3Address);
         // Task counts come with the worker's heartbeat, so they may lag the scatter a little.
-        await("w3 reports its 100 results").atMost(LONG).until(() -> client.workers().stream()
-                .filter(w -> w.address().equals(w3Address)).mapToInt(DaskWorker::tasksStored).sum() == 100);
+        await("w3 reports its 100 results")
+                .atMost(LONG)
+                .until(
+                        () ->
+                                client.workers().stream()
+                                                .filter(w -> w.address().equals(w3Address))
+                                                .mapToInt(DaskWorker::tasksStored)
+                                                .sum()
+                                        == 100);
 
         // The scheduler keeps the worker holding data and offers an idle one.
         List<String> toClose = client.workersToClose(1);
@@ -111,19 +129,24 @@ class TcpSchedulerClientDaskTest {
     @Test
     void theAutomaticChoiceIsTcpWhenTheHttpApiIsOff() {
         // The dashboard answers /health (a default route) but not /api/v1/adaptive_target.
-        try (SchedulerClient chosen = SchedulerClients.connect(scheduler.address(), scheduler.dashboard(),
-                Duration.ofSeconds(10))) {
+        try (SchedulerClient chosen =
+                SchedulerClients.connect(
+                        scheduler.address(), scheduler.dashboard(), Duration.ofSeconds(10))) {
             assertThat(chosen.transportName()).isEqualTo("tcp");
             assertThat(chosen.healthy()).isTrue();
             assertThat(chosen.workers()).extracting(DaskWorker::name).contains("w1", "w2");
         }
-        try (SchedulerClient chosen = SchedulerClients.connect(scheduler.address(), null, Duration.ofSeconds(10))) {
+        try (SchedulerClient chosen =
+                SchedulerClients.connect(scheduler.address(), null, Duration.ofSeconds(10))) {
             assertThat(chosen.transportName()).isEqualTo("tcp");
         }
     }
 
     private String addressOf(String name) {
-        return client.workers().stream().filter(w -> w.name().equals(name)).map(DaskWorker::address)
-                .findFirst().orElse(null);
+        return client.workers().stream()
+                .filter(w -> w.name().equals(name))
+                .map(DaskWorker::address)
+                .findFirst()
+                .orElse(null);
     }
 }

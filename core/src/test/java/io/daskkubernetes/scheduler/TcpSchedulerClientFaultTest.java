@@ -10,12 +10,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The TCP client against a scripted fake scheduler: every failure is a clear exception, never a hang. */
+/**
+ * The TCP client against a scripted fake scheduler: every failure is a clear exception, never a
+ * hang.
+ */
 @Timeout(30)
 class TcpSchedulerClientFaultTest {
 
@@ -42,21 +44,29 @@ class TcpSchedulerClientFaultTest {
 
     @Test
     void sendsDaskRequestsAndReadsTheirReplies() throws Exception {
-        clientOf((connection, index) -> {
-            connection.handshake();
-            connection.answerUntilClosed(request -> switch ((String) request.get("op")) {
-                case "adaptive_target" -> 3;
-                case "workers_to_close" -> List.of("tcp://127.0.0.1:4001");
-                case "retire_workers" -> Map.of("tcp://127.0.0.1:4001", Map.of("name", "w1", "nthreads", 1));
-                default -> null;
-            });
-        });
+        clientOf(
+                (connection, index) -> {
+                    connection.handshake();
+                    connection.answerUntilClosed(
+                            request ->
+                                    switch ((String) request.get("op")) {
+                                        case "adaptive_target" -> 3;
+                                        case "workers_to_close" -> List.of("tcp://127.0.0.1:4001");
+                                        case "retire_workers" ->
+                                                Map.of(
+                                                        "tcp://127.0.0.1:4001",
+                                                        Map.of("name", "w1", "nthreads", 1));
+                                        default -> null;
+                                    });
+                });
 
         assertThat(client.adaptiveTarget()).isEqualTo(3);
         assertThat(client.workersToClose(2)).containsExactly("tcp://127.0.0.1:4001");
         assertThat(client.retireWorkers(List.of("tcp://127.0.0.1:4001")))
                 .containsOnlyKeys("tcp://127.0.0.1:4001")
-                .extractingByKey("tcp://127.0.0.1:4001").extracting(DaskWorker::name).isEqualTo("w1");
+                .extractingByKey("tcp://127.0.0.1:4001")
+                .extracting(DaskWorker::name)
+                .isEqualTo("w1");
         client.close();
 
         Map<String, Object> ourHandshake = new LinkedHashMap<>();
@@ -69,23 +79,29 @@ class TcpSchedulerClientFaultTest {
         retire.put("workers", List.of("tcp://127.0.0.1:4001"));
         retire.put("close_workers", true);
         // The goodbye is read by the server's thread after close() returns.
-        await("server read the goodbye").atMost(Duration.ofSeconds(5)).until(() -> server.received().size() == 5);
-        assertThat(server.received()).containsExactly(
-                ourHandshake,
-                Map.of("op", "adaptive_target", "reply", true),
-                Map.of("op", "workers_to_close", "reply", true, "n", 2L),
-                retire,
-                Map.of("op", "close", "reply", false));
-        assertThat(server.connectionsAccepted()).as("one connection reused for every call").isEqualTo(1);
+        await("server read the goodbye")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> server.received().size() == 5);
+        assertThat(server.received())
+                .containsExactly(
+                        ourHandshake,
+                        Map.of("op", "adaptive_target", "reply", true),
+                        Map.of("op", "workers_to_close", "reply", true, "n", 2L),
+                        retire,
+                        Map.of("op", "close", "reply", false));
+        assertThat(server.connectionsAccepted())
+                .as("one connection reused for every call")
+                .isEqualTo(1);
     }
 
     @Test
     void aConnectionClosedBeforeTheReplyIsReported() throws Exception {
-        clientOf((connection, index) -> {
-            connection.handshake();
-            connection.receive();
-            connection.close();
-        });
+        clientOf(
+                (connection, index) -> {
+                    connection.handshake();
+                    connection.receive();
+                    connection.close();
+                });
 
         assertThatThrownBy(client::adaptiveTarget)
                 .isInstanceOf(SchedulerConnectionException.class)
@@ -95,13 +111,16 @@ class TcpSchedulerClientFaultTest {
 
     @Test
     void aTruncatedReplyIsReported() throws Exception {
-        clientOf((connection, index) -> {
-            connection.handshake();
-            connection.receive();
-            byte[] reply = DaskFrames.encode(List.of(MsgpackValues.pack(List.of("tcp://127.0.0.1:4001"))));
-            connection.sendRaw(Arrays.copyOf(reply, reply.length - 4));
-            connection.close();
-        });
+        clientOf(
+                (connection, index) -> {
+                    connection.handshake();
+                    connection.receive();
+                    byte[] reply =
+                            DaskFrames.encode(
+                                    List.of(MsgpackValues.pack(List.of("tcp://127.0.0.1:4001"))));
+                    connection.sendRaw(Arrays.copyOf(reply, reply.length - 4));
+                    connection.close();
+                });
 
         assertThatThrownBy(() -> client.workersToClose(1))
                 .isInstanceOf(SchedulerConnectionException.class)
@@ -111,12 +130,13 @@ class TcpSchedulerClientFaultTest {
 
     @Test
     void garbageInsteadOfAMessageIsReported() throws Exception {
-        clientOf((connection, index) -> {
-            connection.handshake();
-            connection.receive();
-            connection.sendRaw("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes());
-            connection.stayQuiet();
-        });
+        clientOf(
+                (connection, index) -> {
+                    connection.handshake();
+                    connection.receive();
+                    connection.sendRaw("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes());
+                    connection.stayQuiet();
+                });
 
         assertThatThrownBy(client::identity)
                 .isInstanceOf(SchedulerConnectionException.class)
@@ -126,12 +146,13 @@ class TcpSchedulerClientFaultTest {
 
     @Test
     void garbledMsgpackInsideAWellFramedMessageIsReported() throws Exception {
-        clientOf((connection, index) -> {
-            connection.handshake();
-            connection.receive();
-            connection.sendRaw(DaskFrames.encode(List.of(new byte[] {(byte) 0xc1})));
-            connection.stayQuiet();
-        });
+        clientOf(
+                (connection, index) -> {
+                    connection.handshake();
+                    connection.receive();
+                    connection.sendRaw(DaskFrames.encode(List.of(new byte[] {(byte) 0xc1})));
+                    connection.stayQuiet();
+                });
 
         assertThatThrownBy(client::adaptiveTarget)
                 .isInstanceOf(SchedulerConnectionException.class)
@@ -140,32 +161,39 @@ class TcpSchedulerClientFaultTest {
 
     @Test
     void aSchedulerDribblingItsReplyStillTimesOutAtTheDeadline() throws Exception {
-        clientOf((connection, index) -> {
-            connection.handshake();
-            connection.receive();
-            byte[] reply = DaskFrames.encode(List.of(MsgpackValues.pack(List.of("tcp://127.0.0.1:4001"))));
-            // One byte every 100 ms: each read finishes well within a per-read timeout, the message never does.
-            for (byte b : reply) {
-                connection.sendRaw(new byte[] {b});
-                Thread.sleep(100);
-            }
-        });
+        clientOf(
+                (connection, index) -> {
+                    connection.handshake();
+                    connection.receive();
+                    byte[] reply =
+                            DaskFrames.encode(
+                                    List.of(MsgpackValues.pack(List.of("tcp://127.0.0.1:4001"))));
+                    // One byte every 100 ms: each read finishes well within a per-read timeout, the
+                    // message never does.
+                    for (byte b : reply) {
+                        connection.sendRaw(new byte[] {b});
+                        Thread.sleep(100);
+                    }
+                });
 
         assertThatThrownBy(() -> client.workersToClose(1))
                 .isInstanceOf(SchedulerConnectionException.class)
-                .hasMessageContaining("timed out after 500 ms waiting for the reply to 'workers_to_close'");
+                .hasMessageContaining(
+                        "timed out after 500 ms waiting for the reply to 'workers_to_close'");
     }
 
     @Test
     void aSchedulerThatNeverAnswersTimesOut() throws Exception {
-        clientOf((connection, index) -> {
-            connection.handshake();
-            connection.stayQuiet();
-        });
+        clientOf(
+                (connection, index) -> {
+                    connection.handshake();
+                    connection.stayQuiet();
+                });
 
         assertThatThrownBy(client::adaptiveTarget)
                 .isInstanceOf(SchedulerConnectionException.class)
-                .hasMessageContaining("timed out after 500 ms waiting for the reply to 'adaptive_target'");
+                .hasMessageContaining(
+                        "timed out after 500 ms waiting for the reply to 'adaptive_target'");
     }
 
     @Test
@@ -180,10 +208,11 @@ class TcpSchedulerClientFaultTest {
 
     @Test
     void aHandshakeThatIsNotDasksIsRefused() throws Exception {
-        clientOf((connection, index) -> {
-            connection.send("hello");
-            connection.stayQuiet();
-        });
+        clientOf(
+                (connection, index) -> {
+                    connection.send("hello");
+                    connection.stayQuiet();
+                });
 
         assertThatThrownBy(client::adaptiveTarget)
                 .isInstanceOf(SchedulerConnectionException.class)
@@ -193,13 +222,18 @@ class TcpSchedulerClientFaultTest {
 
     @Test
     void anErrorReplyNamesTheSchedulersExceptionAndKeepsTheConnection() throws Exception {
-        clientOf((connection, index) -> {
-            connection.handshake();
-            connection.receive();
-            connection.send(Map.of("status", "uncaught-error",
-                    "exception_text", "TypeError(\"workers_to_close() got an unexpected keyword argument 'x'\")"));
-            connection.answerUntilClosed(request -> 2);
-        });
+        clientOf(
+                (connection, index) -> {
+                    connection.handshake();
+                    connection.receive();
+                    connection.send(
+                            Map.of(
+                                    "status",
+                                    "uncaught-error",
+                                    "exception_text",
+                                    "TypeError(\"workers_to_close() got an unexpected keyword argument 'x'\")"));
+                    connection.answerUntilClosed(request -> 2);
+                });
 
         assertThatThrownBy(() -> client.workersToClose(1))
                 .isInstanceOf(SchedulerException.class)
@@ -212,14 +246,16 @@ class TcpSchedulerClientFaultTest {
 
     @Test
     void anUnexpectedReplySaysWhatWasExpected() throws Exception {
-        clientOf((connection, index) -> {
-            connection.handshake();
-            connection.answerUntilClosed(request -> "lots");
-        });
+        clientOf(
+                (connection, index) -> {
+                    connection.handshake();
+                    connection.answerUntilClosed(request -> "lots");
+                });
 
         assertThatThrownBy(client::adaptiveTarget)
                 .isInstanceOf(SchedulerException.class)
-                .hasMessageContaining("unexpected reply to 'adaptive_target': expected a whole number, got String lots");
+                .hasMessageContaining(
+                        "unexpected reply to 'adaptive_target': expected a whole number, got String lots");
         assertThatThrownBy(() -> client.workersToClose(1))
                 .hasMessageContaining("expected a list of worker addresses");
         assertThatThrownBy(client::identity)
@@ -228,18 +264,20 @@ class TcpSchedulerClientFaultTest {
 
     @Test
     void aReusedConnectionThatWasClosedIsReplacedTransparently() throws Exception {
-        clientOf((connection, index) -> {
-            connection.handshake();
-            Map<?, ?> request = (Map<?, ?>) connection.receive();
-            connection.send(index == 0 ? 1 : 2);
-            if (index == 0) {
-                // The scheduler drops the idle comm; the client only learns it on its next call.
-                connection.close();
-                return;
-            }
-            connection.answerUntilClosed(r -> 2);
-            assertThat(request.get("op")).isEqualTo("adaptive_target");
-        });
+        clientOf(
+                (connection, index) -> {
+                    connection.handshake();
+                    Map<?, ?> request = (Map<?, ?>) connection.receive();
+                    connection.send(index == 0 ? 1 : 2);
+                    if (index == 0) {
+                        // The scheduler drops the idle comm; the client only learns it on its next
+                        // call.
+                        connection.close();
+                        return;
+                    }
+                    connection.answerUntilClosed(r -> 2);
+                    assertThat(request.get("op")).isEqualTo("adaptive_target");
+                });
 
         assertThat(client.adaptiveTarget()).isEqualTo(1);
         assertThat(client.adaptiveTarget()).isEqualTo(2);
@@ -256,16 +294,18 @@ class TcpSchedulerClientFaultTest {
 
         assertThatThrownBy(client::adaptiveTarget)
                 .isInstanceOf(SchedulerConnectionException.class)
-                .hasMessageContaining("cannot connect to the Dask scheduler at tcp://127.0.0.1:" + port);
+                .hasMessageContaining(
+                        "cannot connect to the Dask scheduler at tcp://127.0.0.1:" + port);
         assertThat(client.healthy()).isFalse();
     }
 
     @Test
     void healthyMeansTheSchedulerEchoes() throws Exception {
-        clientOf((connection, index) -> {
-            connection.handshake();
-            connection.answerUntilClosed(request -> request.get("data"));
-        });
+        clientOf(
+                (connection, index) -> {
+                    connection.handshake();
+                    connection.answerUntilClosed(request -> request.get("data"));
+                });
 
         assertThat(client.healthy()).isTrue();
         assertThat(server.received()).contains(Map.of("op", "echo", "reply", true, "data", "ping"));
@@ -285,7 +325,8 @@ class TcpSchedulerClientFaultTest {
     void badArgumentsAreRejectedBeforeAnythingIsSent() throws Exception {
         clientOf((connection, index) -> connection.stayQuiet());
 
-        assertThatThrownBy(() -> client.workersToClose(-1)).hasMessageContaining("negative number of workers: -1");
+        assertThatThrownBy(() -> client.workersToClose(-1))
+                .hasMessageContaining("negative number of workers: -1");
         assertThat(client.workersToClose(0)).isEmpty();
         assertThat(client.retireWorkers(List.of())).isEmpty();
         assertThat(server.connectionsAccepted()).isZero();

@@ -18,36 +18,45 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The objects of a cluster built from the seed's worker-spec.yml and from MakePodSpec, compared
- * with reviewed YAML in src/test/resources/golden. After an intended change, regenerate with
- * {@code -Dgolden.update=true} and review the diff.
+ * with reviewed YAML in src/test/resources/golden. After an intended change, regenerate with {@code
+ * -Dgolden.update=true} and review the diff.
  */
 class ClusterModelGoldenTest {
 
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
 
     static ClusterModel model(Pod template) {
-        ClusterSpec spec = ClusterSpec.builder(DaskConfig.defaultsOnly())
-                .workerTemplate(template)
-                .user("jovyan")
-                .environment(Map.of())
-                .uuid(() -> "0a1b2c3d-e")
-                .env(Map.of("EXTRA_CONDA_PACKAGES", "s3fs"))
-                .build();
-        ConfigMap createdOwner = new ConfigMapBuilder(ClusterModel.of(spec, "default").owner())
-                .editMetadata().withUid("8f9c1d3e-0000-4000-8000-000000000001").endMetadata().build();
+        ClusterSpec spec =
+                ClusterSpec.builder(DaskConfig.defaultsOnly())
+                        .workerTemplate(template)
+                        .user("jovyan")
+                        .environment(Map.of())
+                        .uuid(() -> "0a1b2c3d-e")
+                        .env(Map.of("EXTRA_CONDA_PACKAGES", "s3fs"))
+                        .build();
+        ConfigMap createdOwner =
+                new ConfigMapBuilder(ClusterModel.of(spec, "default").owner())
+                        .editMetadata()
+                        .withUid("8f9c1d3e-0000-4000-8000-000000000001")
+                        .endMetadata()
+                        .build();
         return ClusterModel.of(spec, "default", new Random(42)).ownedBy(createdOwner);
     }
 
     static Stream<Arguments> objects() {
         ClusterModel seed = model(PodTemplates.fromYaml(PodTemplatesTest.seedSpec(), Map.of()));
-        ClusterModel made = model(MakePodSpec.builder()
-                .image("ghcr.io/dask/dask:2022.12.1")
-                .threadsPerWorker(2)
-                .memoryLimit("4G").memoryRequest("4G")
-                .cpuLimit("2").cpuRequest("1")
-                .labels(Map.of("team", "analytics"))
-                .extraPodConfig(Map.of("automountServiceAccountToken", false))
-                .build());
+        ClusterModel made =
+                model(
+                        MakePodSpec.builder()
+                                .image("ghcr.io/dask/dask:2022.12.1")
+                                .threadsPerWorker(2)
+                                .memoryLimit("4G")
+                                .memoryRequest("4G")
+                                .cpuLimit("2")
+                                .cpuRequest("1")
+                                .labels(Map.of("team", "analytics"))
+                                .extraPodConfig(Map.of("automountServiceAccountToken", false))
+                                .build());
         return Stream.of(
                 Arguments.of("seed-worker-pod.yaml", seed.workerPod(seed.newWorkerName())),
                 Arguments.of("seed-scheduler-pod.yaml", seed.schedulerPod()),

@@ -16,8 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ClusterSpecTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void classicUserConfigurationGivesTheClusterItDescribes() throws IOException {
@@ -27,10 +26,16 @@ class ClusterSpecTest {
         try (InputStream in = getClass().getResourceAsStream("/config/classic-kubernetes.yaml")) {
             Files.copy(in, configDir.resolve("kubernetes.yaml"));
         }
-        Map<String, String> environment = Map.of("JUPYTERHUB_USER", "Ada.Lovelace", "TEMPLATES", templates.toString());
+        Map<String, String> environment =
+                Map.of("JUPYTERHUB_USER", "Ada.Lovelace", "TEMPLATES", templates.toString());
         DaskConfig config = DaskConfig.load(ConfigSources.of(List.of(configDir), Map.of()));
 
-        ClusterSpec spec = ClusterSpec.builder(config).environment(environment).user("jovyan").uuid(() -> "0a1b2c3d-e").build();
+        ClusterSpec spec =
+                ClusterSpec.builder(config)
+                        .environment(environment)
+                        .user("jovyan")
+                        .uuid(() -> "0a1b2c3d-e")
+                        .build();
 
         assertThat(spec.name()).isEqualTo("dask-adalovelace-0a1b2c3d-e");
         assertThat(spec.user()).isEqualTo("jovyan");
@@ -38,11 +43,18 @@ class ClusterSpecTest {
         assertThat(spec.countMax()).hasValue(20);
         assertThat(spec.schedulerServiceType()).isEqualTo("LoadBalancer");
         assertThat(spec.env()).isEqualTo(Map.of("EXTRA_PIP_PACKAGES", "s3fs"));
-        // worker-template-path (with ${TEMPLATES} expanded) wins over worker-template, as in classic
-        assertThat(spec.workerTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("daskdev/dask:latest");
-        assertThat(spec.workerTemplate().getSpec().getContainers().get(0).getArgs()).contains("--no-dashboard").doesNotContain("--no-bokeh");
-        assertThat(spec.findings()).singleElement().satisfies(f -> assertThat(f.message()).contains("--no-bokeh"));
-        assertThat(spec.dashboardLinkTemplate()).isEqualTo("/user/{JUPYTERHUB_USER}/proxy/{port}/status");
+        // worker-template-path (with ${TEMPLATES} expanded) wins over worker-template, as in
+        // classic
+        assertThat(spec.workerTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("daskdev/dask:latest");
+        assertThat(spec.workerTemplate().getSpec().getContainers().get(0).getArgs())
+                .contains("--no-dashboard")
+                .doesNotContain("--no-bokeh");
+        assertThat(spec.findings())
+                .singleElement()
+                .satisfies(f -> assertThat(f.message()).contains("--no-bokeh"));
+        assertThat(spec.dashboardLinkTemplate())
+                .isEqualTo("/user/{JUPYTERHUB_USER}/proxy/{port}/status");
         assertThat(spec.deployMode()).isEqualTo(DeployMode.REMOTE);
         assertThat(spec.affinityMode()).isEqualTo(AffinityMode.PREFERRED);
         assertThat(spec.namespace()).isEmpty();
@@ -51,11 +63,12 @@ class ClusterSpecTest {
 
     @Test
     void defaultNameUsesEscapedUserAndUuid() {
-        ClusterSpec spec = ClusterSpec.builder(DaskConfig.defaultsOnly())
-                .workerTemplate(MakePodSpec.builder().image("img").build())
-                .environment(Map.of("USER", "John_Doe"))
-                .uuid(() -> "9f8e7d6c-b")
-                .build();
+        ClusterSpec spec =
+                ClusterSpec.builder(DaskConfig.defaultsOnly())
+                        .workerTemplate(MakePodSpec.builder().image("img").build())
+                        .environment(Map.of("USER", "John_Doe"))
+                        .uuid(() -> "9f8e7d6c-b")
+                        .build();
         assertThat(spec.name()).isEqualTo("dask-johndoe-9f8e7d6c-b");
         assertThat(spec.user()).isEqualTo("johndoe");
         assertThat(spec.idleTimeout()).isEmpty();
@@ -65,17 +78,23 @@ class ClusterSpecTest {
 
     @Test
     void builderOverridesConfiguration() {
-        DaskConfig config = DaskConfig.defaultsOnly()
-                .with("kubernetes.namespace", "from-config")
-                .with("kubernetes.count.start", 1)
-                .with("kubernetes.deploy-mode", "local")
-                .with("kubernetes.idle-timeout", "5 minutes")
-                .with("kubernetes.scheduler-service-wait-timeout", 0)
-                .with("kubernetes.apply-default-affinity", "required")
-                .with("kubernetes.env", Map.of("FROM", "config"));
+        DaskConfig config =
+                DaskConfig.defaultsOnly()
+                        .with("kubernetes.namespace", "from-config")
+                        .with("kubernetes.count.start", 1)
+                        .with("kubernetes.deploy-mode", "local")
+                        .with("kubernetes.idle-timeout", "5 minutes")
+                        .with("kubernetes.scheduler-service-wait-timeout", 0)
+                        .with("kubernetes.apply-default-affinity", "required")
+                        .with("kubernetes.env", Map.of("FROM", "config"));
 
-        ClusterSpec fromConfig = ClusterSpec.builder(config).workerTemplate(MakePodSpec.builder().image("i").build())
-                .user("u").environment(Map.of()).uuid(() -> "abc").build();
+        ClusterSpec fromConfig =
+                ClusterSpec.builder(config)
+                        .workerTemplate(MakePodSpec.builder().image("i").build())
+                        .user("u")
+                        .environment(Map.of())
+                        .uuid(() -> "abc")
+                        .build();
         assertThat(fromConfig.namespace()).contains("from-config");
         assertThat(fromConfig.countStart()).isEqualTo(1);
         assertThat(fromConfig.deployMode()).isEqualTo(DeployMode.LOCAL);
@@ -84,11 +103,21 @@ class ClusterSpecTest {
         assertThat(fromConfig.affinityMode()).isEqualTo(AffinityMode.REQUIRED);
         assertThat(fromConfig.env()).isEqualTo(Map.of("FROM", "config"));
 
-        ClusterSpec overridden = ClusterSpec.builder(config).workerTemplate(MakePodSpec.builder().image("i").build())
-                .user("u").environment(Map.of())
-                .name("my-cluster").namespace("ns").workers(3).deployMode(DeployMode.REMOTE)
-                .idleTimeout(Duration.ofSeconds(10)).affinityMode(AffinityMode.NONE).serviceType("NodePort")
-                .env(Map.of("FROM", "builder")).podDisruptionBudget(false).build();
+        ClusterSpec overridden =
+                ClusterSpec.builder(config)
+                        .workerTemplate(MakePodSpec.builder().image("i").build())
+                        .user("u")
+                        .environment(Map.of())
+                        .name("my-cluster")
+                        .namespace("ns")
+                        .workers(3)
+                        .deployMode(DeployMode.REMOTE)
+                        .idleTimeout(Duration.ofSeconds(10))
+                        .affinityMode(AffinityMode.NONE)
+                        .serviceType("NodePort")
+                        .env(Map.of("FROM", "builder"))
+                        .podDisruptionBudget(false)
+                        .build();
         assertThat(overridden.name()).isEqualTo("my-cluster");
         assertThat(overridden.namespace()).contains("ns");
         assertThat(overridden.countStart()).isEqualTo(3);
@@ -102,20 +131,53 @@ class ClusterSpecTest {
 
     @Test
     void workerTemplateFromConfigMapIsExpandedAndLinted() {
-        DaskConfig config = DaskConfig.defaultsOnly().with("kubernetes.worker-template", Map.of(
-                "spec", Map.of("containers", List.of(Map.of("name", "w", "image", "$REGISTRY/dask", "args", List.of("dask-worker"))))));
-        ClusterSpec spec = ClusterSpec.builder(config).user("u").environment(Map.of("REGISTRY", "reg.example")).build();
-        assertThat(spec.workerTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("reg.example/dask");
-        assertThat(spec.workerTemplate().getSpec().getContainers().get(0).getArgs()).containsExactly("dask-worker", "--death-timeout", "60");
+        DaskConfig config =
+                DaskConfig.defaultsOnly()
+                        .with(
+                                "kubernetes.worker-template",
+                                Map.of(
+                                        "spec",
+                                        Map.of(
+                                                "containers",
+                                                List.of(
+                                                        Map.of(
+                                                                "name",
+                                                                "w",
+                                                                "image",
+                                                                "$REGISTRY/dask",
+                                                                "args",
+                                                                List.of("dask-worker"))))));
+        ClusterSpec spec =
+                ClusterSpec.builder(config)
+                        .user("u")
+                        .environment(Map.of("REGISTRY", "reg.example"))
+                        .build();
+        assertThat(spec.workerTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("reg.example/dask");
+        assertThat(spec.workerTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsExactly("dask-worker", "--death-timeout", "60");
     }
 
     @Test
     void dashboardLinkIsFormattedWithEnvironment() {
-        assertThat(DashboardLink.format("{scheme}://{host}:{port}/status", "http", "10.0.0.5", 8787, Map.of()))
+        assertThat(
+                        DashboardLink.format(
+                                "{scheme}://{host}:{port}/status",
+                                "http",
+                                "10.0.0.5",
+                                8787,
+                                Map.of()))
                 .isEqualTo("http://10.0.0.5:8787/status");
-        assertThat(DashboardLink.format("{JUPYTERHUB_SERVICE_PREFIX}proxy/{port}/status", "http", "h", 8787,
-                Map.of("JUPYTERHUB_SERVICE_PREFIX", "/user/ada/"))).isEqualTo("/user/ada/proxy/8787/status");
-        assertThat(DashboardLink.format("{{literal}}/{port}", "http", "h", 1, Map.of())).isEqualTo("{literal}/1");
+        assertThat(
+                        DashboardLink.format(
+                                "{JUPYTERHUB_SERVICE_PREFIX}proxy/{port}/status",
+                                "http",
+                                "h",
+                                8787,
+                                Map.of("JUPYTERHUB_SERVICE_PREFIX", "/user/ada/")))
+                .isEqualTo("/user/ada/proxy/8787/status");
+        assertThat(DashboardLink.format("{{literal}}/{port}", "http", "h", 1, Map.of()))
+                .isEqualTo("{literal}/1");
     }
 
     @Test

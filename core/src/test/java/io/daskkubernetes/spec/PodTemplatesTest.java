@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PodTemplatesTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     static Path seedSpec() {
         return Path.of("src/test/resources/spec/worker-spec.yml");
@@ -31,14 +30,25 @@ class PodTemplatesTest {
         assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
         assertThat(pod.getSpec().getContainers()).hasSize(1);
         assertThat(pod.getSpec().getContainers().get(0).getArgs())
-                .containsExactly("dask-worker", "--nthreads", "2", "--no-bokeh", "--memory-limit", "6GB", "--death-timeout", "60");
+                .containsExactly(
+                        "dask-worker",
+                        "--nthreads",
+                        "2",
+                        "--no-bokeh",
+                        "--memory-limit",
+                        "6GB",
+                        "--death-timeout",
+                        "60");
         assertThat(pod.getSpec().getContainers().get(0).getResources().getLimits())
                 .containsEntry("memory", new Quantity("6G"));
     }
 
     @Test
     void expandsEnvironmentVariablesLikeExpandvarsButNotKubernetesReferences() throws IOException {
-        Path file = Files.writeString(dir.resolve("spec.yml"), """
+        Path file =
+                Files.writeString(
+                        dir.resolve("spec.yml"),
+                        """
                 kind: Pod
                 spec:
                   containers:
@@ -47,11 +57,18 @@ class PodTemplatesTest {
                     args: [dask-worker, $(DASK_SCHEDULER_ADDRESS), --local-directory, $UNSET_VARIABLE]
                 """);
 
-        Pod pod = PodTemplates.fromYaml(file, Map.of("REGISTRY", "registry.example", "TAG", "2022.12.1"));
+        Pod pod =
+                PodTemplates.fromYaml(
+                        file, Map.of("REGISTRY", "registry.example", "TAG", "2022.12.1"));
 
-        assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("registry.example/dask:2022.12.1");
+        assertThat(pod.getSpec().getContainers().get(0).getImage())
+                .isEqualTo("registry.example/dask:2022.12.1");
         assertThat(pod.getSpec().getContainers().get(0).getArgs())
-                .containsExactly("dask-worker", "$(DASK_SCHEDULER_ADDRESS)", "--local-directory", "$UNSET_VARIABLE");
+                .containsExactly(
+                        "dask-worker",
+                        "$(DASK_SCHEDULER_ADDRESS)",
+                        "--local-directory",
+                        "$UNSET_VARIABLE");
     }
 
     @Test
@@ -68,25 +85,43 @@ class PodTemplatesTest {
 
     @Test
     void readsMapsAsMakePodFromDict() {
-        Pod pod = PodTemplates.fromMap(Map.of(
-                "spec", Map.of("containers", List.of(Map.of("name", "w", "image", "img", "args", List.of("dask-worker"))))));
+        Pod pod =
+                PodTemplates.fromMap(
+                        Map.of(
+                                "spec",
+                                Map.of(
+                                        "containers",
+                                        List.of(
+                                                Map.of(
+                                                        "name",
+                                                        "w",
+                                                        "image",
+                                                        "img",
+                                                        "args",
+                                                        List.of("dask-worker"))))));
         assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("img");
     }
 
     @Test
     void unknownFieldsAreNamedWithTheKubernetesSpelling() {
-        assertThatThrownBy(() -> PodTemplates.fromYamlString("""
+        assertThatThrownBy(
+                        () ->
+                                PodTemplates.fromYamlString(
+                                        """
                 kind: Pod
                 spec:
                   restart_policy: Never
                   containers: [{name: w, image: i}]
-                """, "old-spec.yml"))
+                """,
+                                        "old-spec.yml"))
                 .isInstanceOf(SpecException.class)
-                .hasMessage("old-spec.yml: spec.restart_policy: is not a field of PodSpec; Kubernetes spells it restartPolicy")
-                .satisfies(e -> {
-                    SpecException spec = (SpecException) e;
-                    assertThat(spec.source()).isEqualTo("old-spec.yml");
-                    assertThat(spec.fieldPath()).isEqualTo("spec.restart_policy");
-                });
+                .hasMessage(
+                        "old-spec.yml: spec.restart_policy: is not a field of PodSpec; Kubernetes spells it restartPolicy")
+                .satisfies(
+                        e -> {
+                            SpecException spec = (SpecException) e;
+                            assertThat(spec.source()).isEqualTo("old-spec.yml");
+                            assertThat(spec.fieldPath()).isEqualTo("spec.restart_policy");
+                        });
     }
 }

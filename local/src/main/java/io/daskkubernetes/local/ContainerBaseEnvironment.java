@@ -6,46 +6,49 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The variables every container starts with before its pod's env: a container image would bring its own
- * PATH and HOME; here they come from the JVM's environment. /usr/bin goes first in PATH so that
- * {@code python3} and {@code dask-worker} are the system's, not an interpreter a developer's PATH prefers.
+ * The variables every container starts with before its pod's env: a container image would bring its
+ * own PATH and HOME; here they come from the JVM's environment. /usr/bin goes first in PATH so that
+ * {@code python3} and {@code dask-worker} are the system's, not an interpreter a developer's PATH
+ * prefers.
  */
 final class ContainerBaseEnvironment {
 
-  /** Marks every process of a runtime, so that leftovers can be found (and tests can prove there are none). */
-  static final String RUNTIME_VARIABLE = "LOCAL_KUBERNETES_RUNTIME";
+    /**
+     * Marks every process of a runtime, so that leftovers can be found (and tests can prove there
+     * are none).
+     */
+    static final String RUNTIME_VARIABLE = "LOCAL_KUBERNETES_RUNTIME";
 
-  private static final String[] INHERITED = {"HOME", "LANG", "LC_ALL", "USER", "LOGNAME"};
+    private static final String[] INHERITED = {"HOME", "LANG", "LC_ALL", "USER", "LOGNAME"};
 
-  private ContainerBaseEnvironment() {
-  }
+    private ContainerBaseEnvironment() {}
 
-  static Map<String, String> of(Map<String, String> jvmEnvironment, String runtimeId) {
-    Map<String, String> environment = new LinkedHashMap<>();
-    environment.put("PATH", path(jvmEnvironment.get("PATH")));
-    for (String name : INHERITED) {
-      String value = jvmEnvironment.get(name);
-      if (value != null) {
-        environment.put(name, value);
-      }
-    }
-    environment.put(RUNTIME_VARIABLE, runtimeId);
-    return environment;
-  }
-
-  private static String path(String jvmPath) {
-    Set<String> directories = new LinkedHashSet<>();
-    directories.add("/usr/bin");
-    directories.add("/bin");
-    if (jvmPath != null) {
-      for (String directory : jvmPath.split(":")) {
-        if (!directory.isEmpty()) {
-          directories.add(directory);
+    static Map<String, String> of(Map<String, String> jvmEnvironment, String runtimeId) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("PATH", path(jvmEnvironment.get("PATH")));
+        for (String name : INHERITED) {
+            String value = jvmEnvironment.get(name);
+            if (value != null) {
+                environment.put(name, value);
+            }
         }
-      }
+        environment.put(RUNTIME_VARIABLE, runtimeId);
+        return environment;
     }
-    directories.add("/usr/sbin");
-    directories.add("/sbin");
-    return String.join(":", directories);
-  }
+
+    private static String path(String jvmPath) {
+        Set<String> directories = new LinkedHashSet<>();
+        directories.add("/usr/bin");
+        directories.add("/bin");
+        if (jvmPath != null) {
+            for (String directory : jvmPath.split(":")) {
+                if (!directory.isEmpty()) {
+                    directories.add(directory);
+                }
+            }
+        }
+        directories.add("/usr/sbin");
+        directories.add("/sbin");
+        return String.join(":", directories);
+    }
 }

@@ -10,103 +10,116 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Finds what a runtime may have left behind: processes carrying its id, network namespaces and links named after it. */
+/**
+ * Finds what a runtime may have left behind: processes carrying its id, network namespaces and
+ * links named after it.
+ */
 final class RuntimeLeftovers {
 
-  private RuntimeLeftovers() {
-  }
+    private RuntimeLeftovers() {}
 
-  /** PIDs of live processes whose environment has LOCAL_KUBERNETES_RUNTIME=runtimeId. */
-  /**
-   * Closes a runtime and asserts that nothing of it is left: no process carrying its runtime id, no
-   * network namespace, link or /etc/netns entry with its prefix, no state directory.
-   */
-  static void closeAndAssertNothingLeft(LocalKubernetes kubernetes) {
-    String runtimeId = kubernetes.runtimeId();
-    String prefix = kubernetes.networkPrefix();
-    Path stateDirectory = kubernetes.stateDirectory();
-    kubernetes.close();
-    assertThat(processes(runtimeId)).as("processes of " + runtimeId).isEmpty();
-    assertThat(stateDirectory).doesNotExist();
-    if (prefix != null) {
-      assertThat(networkNamespaces(prefix)).isEmpty();
-      assertThat(links(prefix)).isEmpty();
-      assertThat(Path.of("/etc/netns"))
-          .satisfiesAnyOf(netns -> assertThat(netns).doesNotExist(),
-              netns -> assertThat(netns)
-                  .isDirectoryNotContaining(entry -> entry.getFileName().toString().startsWith(prefix)));
+    /** PIDs of live processes whose environment has LOCAL_KUBERNETES_RUNTIME=runtimeId. */
+    /**
+     * Closes a runtime and asserts that nothing of it is left: no process carrying its runtime id,
+     * no network namespace, link or /etc/netns entry with its prefix, no state directory.
+     */
+    static void closeAndAssertNothingLeft(LocalKubernetes kubernetes) {
+        String runtimeId = kubernetes.runtimeId();
+        String prefix = kubernetes.networkPrefix();
+        Path stateDirectory = kubernetes.stateDirectory();
+        kubernetes.close();
+        assertThat(processes(runtimeId)).as("processes of " + runtimeId).isEmpty();
+        assertThat(stateDirectory).doesNotExist();
+        if (prefix != null) {
+            assertThat(networkNamespaces(prefix)).isEmpty();
+            assertThat(links(prefix)).isEmpty();
+            assertThat(Path.of("/etc/netns"))
+                    .satisfiesAnyOf(
+                            netns -> assertThat(netns).doesNotExist(),
+                            netns ->
+                                    assertThat(netns)
+                                            .isDirectoryNotContaining(
+                                                    entry ->
+                                                            entry.getFileName()
+                                                                    .toString()
+                                                                    .startsWith(prefix)));
+        }
     }
-  }
 
-  static List<Long> processes(String runtimeId) {
-    return processesWith("LOCAL_KUBERNETES_RUNTIME", runtimeId);
-  }
+    static List<Long> processes(String runtimeId) {
+        return processesWith("LOCAL_KUBERNETES_RUNTIME", runtimeId);
+    }
 
-  /** PIDs of live processes whose environment has {@code variable=value}. */
-  static List<Long> processesWith(String variable, String value) {
-    byte[] marker = (variable + "=" + value + "\0").getBytes(StandardCharsets.UTF_8);
-    List<Long> found = new ArrayList<>();
-    try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-      for (Path process : processes) {
-        try {
-          String stat = Files.readString(process.resolve("stat"));
-          if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z")) {
-            continue;
-          }
-          byte[] environment = Files.readAllBytes(process.resolve("environ"));
-          if (contains(environment, marker)) {
-            found.add(Long.parseLong(process.getFileName().toString()));
-          }
+    /** PIDs of live processes whose environment has {@code variable=value}. */
+    static List<Long> processesWith(String variable, String value) {
+        byte[] marker = (variable + "=" + value + "\0").getBytes(StandardCharsets.UTF_8);
+        List<Long> found = new ArrayList<>();
+        try (DirectoryStream<Path> processes =
+                Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path process : processes) {
+                try {
+                    String stat = Files.readString(process.resolve("stat"));
+                    if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z")) {
+                        continue;
+                    }
+                    byte[] environment = Files.readAllBytes(process.resolve("environ"));
+                    if (contains(environment, marker)) {
+                        found.add(Long.parseLong(process.getFileName().toString()));
+                    }
+                } catch (IOException e) {
+                    // Gone meanwhile, or not ours to read.
+                }
+            }
         } catch (IOException e) {
-          // Gone meanwhile, or not ours to read.
+            throw new java.io.UncheckedIOException(e);
         }
-      }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+        return found;
     }
-    return found;
-  }
 
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      if (i > 0 && haystack[i - 1] != 0) {
-        continue;
-      }
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (i > 0 && haystack[i - 1] != 0) {
+                continue;
+            }
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
         }
-      }
-      return true;
+        return false;
     }
-    return false;
-  }
 
-  /** Network namespaces whose name starts with {@code prefix}. */
-  static List<String> networkNamespaces(String prefix) {
-    return lines(List.of("ip", "netns", "list")).stream().map(line -> line.split(" ")[0])
-        .filter(name -> name.startsWith(prefix)).toList();
-  }
-
-  /** Links (veths, bridges) whose name starts with {@code prefix}. */
-  static List<String> links(String prefix) {
-    return lines(List.of("ip", "-o", "link", "show")).stream()
-        .map(line -> line.split(":")[1].trim().split("@")[0])
-        .filter(name -> name.startsWith(prefix)).toList();
-  }
-
-  private static List<String> lines(List<String> command) {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      process.waitFor();
-      return output.lines().filter(line -> !line.isBlank()).toList();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    /** Network namespaces whose name starts with {@code prefix}. */
+    static List<String> networkNamespaces(String prefix) {
+        return lines(List.of("ip", "netns", "list")).stream()
+                .map(line -> line.split(" ")[0])
+                .filter(name -> name.startsWith(prefix))
+                .toList();
     }
-  }
+
+    /** Links (veths, bridges) whose name starts with {@code prefix}. */
+    static List<String> links(String prefix) {
+        return lines(List.of("ip", "-o", "link", "show")).stream()
+                .map(line -> line.split(":")[1].trim().split("@")[0])
+                .filter(name -> name.startsWith(prefix))
+                .toList();
+    }
+
+    private static List<String> lines(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output =
+                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor();
+            return output.lines().filter(line -> !line.isBlank()).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -13,9 +13,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.util.Locale;
@@ -23,205 +20,246 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of the API server: a Vert.x server on a loopback port that hands each request to the
- * {@link ApiDispatcher} off the event loop, upgrades watches to WebSockets (fabric8) or streams them as
- * chunked JSON lines (kubectl), and streams followed pod logs. fabric8's mock web server does the first
- * part only, hence this class.
+ * The HTTP side of the API server: a Vert.x server on a loopback port that hands each request to
+ * the {@link ApiDispatcher} off the event loop, upgrades watches to WebSockets (fabric8) or streams
+ * them as chunked JSON lines (kubectl), and streams followed pod logs. fabric8's mock web server
+ * does the first part only, hence this class.
  */
 public final class ApiServer implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-  private static final long LOG_POLL_MILLIS = 100;
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final long LOG_POLL_MILLIS = 100;
 
-  private final ApiDispatcher dispatcher;
-  private final PodLogEndpoint podLogs;
-  private final Vertx vertx;
-  private final HttpServer server;
+    private final ApiDispatcher dispatcher;
+    private final PodLogEndpoint podLogs;
+    private final Vertx vertx;
+    private final HttpServer server;
 
-  private ApiServer(ApiDispatcher dispatcher, PodLogEndpoint podLogs, Vertx vertx, HttpServer server) {
-    this.dispatcher = dispatcher;
-    this.podLogs = podLogs;
-    this.vertx = vertx;
-    this.server = server;
-  }
-
-  /** Starts listening on {@code host} at a free port. */
-  public static ApiServer start(ApiDispatcher dispatcher, PodLogEndpoint podLogs, String host) {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(0)
-        .setIdleTimeout(0).setDecompressionSupported(true));
-    ApiServer apiServer = new ApiServer(dispatcher, podLogs, vertx, server);
-    server.requestHandler(apiServer::handle);
-    try {
-      server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      vertx.close();
-      throw new IllegalStateException("interrupted while starting the API server", e);
-    } catch (ExecutionException | TimeoutException e) {
-      vertx.close();
-      throw new IllegalStateException("the API server could not listen on " + host, e);
+    private ApiServer(
+            ApiDispatcher dispatcher, PodLogEndpoint podLogs, Vertx vertx, HttpServer server) {
+        this.dispatcher = dispatcher;
+        this.podLogs = podLogs;
+        this.vertx = vertx;
+        this.server = server;
     }
-    return apiServer;
-  }
 
-  public int port() {
-    return server.actualPort();
-  }
-
-  private void handle(HttpServerRequest event) {
-    if (isWebSocketUpgrade(event)) {
-      // The upgrade must happen before the request is read; watches carry no body.
-      RecordedRequest request = toRecordedRequest(event, null);
-      MockResponse response = dispatcher.dispatch(request);
-      if (response.getWebSocketListener() != null) {
-        event.toWebSocket()
-            .onSuccess(new ServerWebSocketHandler(request, response))
-            .onFailure(err -> LOG.debug("WebSocket upgrade of {} failed", event.uri(), err));
-      } else {
-        send(event, response);
-      }
-      return;
-    }
-    event.body()
-        .onFailure(err -> event.response().setStatusCode(500).end())
-        .onSuccess(body -> {
-          RecordedRequest request = toRecordedRequest(event, body);
-          ApiPath path = ApiPath.parse(event.uri());
-          if (path.isWatch() && request.method() == HttpMethod.GET) {
-            streamWatch(event, request, path);
-          } else if (PodLogRequest.matches(path) && "true".equals(path.query().get("follow"))) {
-            vertx.<Void>executeBlocking(() -> {
-              followLog(event, PodLogRequest.from(path));
-              return null;
-            }, false);
-          } else {
-            vertx.executeBlocking(() -> dispatcher.dispatch(request), false)
-                .onSuccess(response -> send(event, response))
-                .onFailure(err -> {
-                  LOG.warn("{} {} failed", event.method(), event.uri(), err);
-                  event.response().setStatusCode(500).end();
-                });
-          }
-        });
-  }
-
-  private void streamWatch(HttpServerRequest event, RecordedRequest request, ApiPath path) {
-    MockResponse response = dispatcher.dispatch(request);
-    WebSocketListener listener = response.getWebSocketListener();
-    if (listener == null) {
-      send(event, response);
-      return;
-    }
-    HttpServerResponse http = event.response();
-    http.setStatusCode(200).setChunked(true).putHeader("Content-Type", "application/json");
-    HttpWatchStream stream = new HttpWatchStream(request, http);
-    http.closeHandler(v -> listener.onClosed(stream, 1000, "client went away"));
-    listener.onOpen(stream, response);
-    String timeout = path.query().get("timeoutSeconds");
-    if (timeout != null && timeout.matches("\\d+") && Long.parseLong(timeout) > 0) {
-      vertx.setTimer(TimeUnit.SECONDS.toMillis(Long.parseLong(timeout)), id -> {
-        if (stream.close(1000, "timeout")) {
-          listener.onClosed(stream, 1000, "timeout");
+    /** Starts listening on {@code host} at a free port. */
+    public static ApiServer start(ApiDispatcher dispatcher, PodLogEndpoint podLogs, String host) {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
+        HttpServer server =
+                vertx.createHttpServer(
+                        new HttpServerOptions()
+                                .setHost(host)
+                                .setPort(0)
+                                .setIdleTimeout(0)
+                                .setDecompressionSupported(true));
+        ApiServer apiServer = new ApiServer(dispatcher, podLogs, vertx, server);
+        server.requestHandler(apiServer::handle);
+        try {
+            server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            vertx.close();
+            throw new IllegalStateException("interrupted while starting the API server", e);
+        } catch (ExecutionException | TimeoutException e) {
+            vertx.close();
+            throw new IllegalStateException("the API server could not listen on " + host, e);
         }
-      });
+        return apiServer;
     }
-  }
 
-  /** Streams a log file as it grows until its container stops writing or the client goes away. */
-  private void followLog(HttpServerRequest event, PodLogRequest request) {
-    HttpServerResponse http = event.response();
-    ContainerLogSource.ContainerLog log;
-    try {
-      log = podLogs.locate(request);
-    } catch (LogRequestException e) {
-      send(event, ApiResponses.status(e.code(), e.code() == 404 ? "NotFound" : "BadRequest", e.getMessage()));
-      return;
+    public int port() {
+        return server.actualPort();
     }
-    http.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/plain");
-    long[] offset = {request.startOffset(log.file())};
-    AtomicBoolean clientGone = new AtomicBoolean();
-    http.closeHandler(v -> clientGone.set(true));
-    // Flush the headers at once so that clients see the stream open even before the first line.
-    http.write(Buffer.buffer());
-    vertx.setPeriodic(0, LOG_POLL_MILLIS, timer -> vertx.<Boolean>executeBlocking(() -> {
-      if (clientGone.get()) {
-        return true;
-      }
-      // Read the writer's state before the bytes, so that the last bytes are not missed at the end.
-      boolean writing = log.stillWriting().getAsBoolean();
-      offset[0] = copyNewBytes(log, offset[0], http);
-      return !writing;
-    }, true).onSuccess(done -> {
-      if (done) {
-        vertx.cancelTimer(timer);
-        if (!clientGone.get()) {
-          http.end();
+
+    private void handle(HttpServerRequest event) {
+        if (isWebSocketUpgrade(event)) {
+            // The upgrade must happen before the request is read; watches carry no body.
+            RecordedRequest request = toRecordedRequest(event, null);
+            MockResponse response = dispatcher.dispatch(request);
+            if (response.getWebSocketListener() != null) {
+                event.toWebSocket()
+                        .onSuccess(new ServerWebSocketHandler(request, response))
+                        .onFailure(
+                                err ->
+                                        LOG.debug(
+                                                "WebSocket upgrade of {} failed",
+                                                event.uri(),
+                                                err));
+            } else {
+                send(event, response);
+            }
+            return;
         }
-      }
-    }).onFailure(err -> {
-      vertx.cancelTimer(timer);
-      LOG.debug("following {} stopped", log.file(), err);
-      if (!clientGone.get()) {
-        http.end();
-      }
-    }));
-  }
-
-  private static long copyNewBytes(ContainerLogSource.ContainerLog log, long offset, HttpServerResponse http)
-      throws IOException {
-    try (RandomAccessFile file = new RandomAccessFile(log.file().toFile(), "r")) {
-      long length = file.length();
-      if (length <= offset) {
-        return offset;
-      }
-      byte[] bytes = new byte[(int) Math.min(length - offset, 1 << 20)];
-      file.seek(offset);
-      file.readFully(bytes);
-      http.write(Buffer.buffer(bytes));
-      return offset + bytes.length;
+        event.body()
+                .onFailure(err -> event.response().setStatusCode(500).end())
+                .onSuccess(
+                        body -> {
+                            RecordedRequest request = toRecordedRequest(event, body);
+                            ApiPath path = ApiPath.parse(event.uri());
+                            if (path.isWatch() && request.method() == HttpMethod.GET) {
+                                streamWatch(event, request, path);
+                            } else if (PodLogRequest.matches(path)
+                                    && "true".equals(path.query().get("follow"))) {
+                                vertx.<Void>executeBlocking(
+                                        () -> {
+                                            followLog(event, PodLogRequest.from(path));
+                                            return null;
+                                        },
+                                        false);
+                            } else {
+                                vertx.executeBlocking(() -> dispatcher.dispatch(request), false)
+                                        .onSuccess(response -> send(event, response))
+                                        .onFailure(
+                                                err -> {
+                                                    LOG.warn(
+                                                            "{} {} failed",
+                                                            event.method(),
+                                                            event.uri(),
+                                                            err);
+                                                    event.response().setStatusCode(500).end();
+                                                });
+                            }
+                        });
     }
-  }
 
-  private static void send(HttpServerRequest event, MockResponse response) {
-    HttpServerResponse http = event.response();
-    http.setStatusCode(response.code());
-    response.getHeaders().toMultimap().forEach((key, values) -> http.headers().add(key, values));
-    if (!http.headers().contains("Content-Type")) {
-      http.putHeader("Content-Type", "application/json");
+    private void streamWatch(HttpServerRequest event, RecordedRequest request, ApiPath path) {
+        MockResponse response = dispatcher.dispatch(request);
+        WebSocketListener listener = response.getWebSocketListener();
+        if (listener == null) {
+            send(event, response);
+            return;
+        }
+        HttpServerResponse http = event.response();
+        http.setStatusCode(200).setChunked(true).putHeader("Content-Type", "application/json");
+        HttpWatchStream stream = new HttpWatchStream(request, http);
+        http.closeHandler(v -> listener.onClosed(stream, 1000, "client went away"));
+        listener.onOpen(stream, response);
+        String timeout = path.query().get("timeoutSeconds");
+        if (timeout != null && timeout.matches("\\d+") && Long.parseLong(timeout) > 0) {
+            vertx.setTimer(
+                    TimeUnit.SECONDS.toMillis(Long.parseLong(timeout)),
+                    id -> {
+                        if (stream.close(1000, "timeout")) {
+                            listener.onClosed(stream, 1000, "timeout");
+                        }
+                    });
+        }
     }
-    if (response.getBody() != null && response.getBody().size() > 0) {
-      http.end(Buffer.buffer(response.getBody().getBytes()));
-    } else {
-      http.end();
+
+    /** Streams a log file as it grows until its container stops writing or the client goes away. */
+    private void followLog(HttpServerRequest event, PodLogRequest request) {
+        HttpServerResponse http = event.response();
+        ContainerLogSource.ContainerLog log;
+        try {
+            log = podLogs.locate(request);
+        } catch (LogRequestException e) {
+            send(
+                    event,
+                    ApiResponses.status(
+                            e.code(), e.code() == 404 ? "NotFound" : "BadRequest", e.getMessage()));
+            return;
+        }
+        http.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/plain");
+        long[] offset = {request.startOffset(log.file())};
+        AtomicBoolean clientGone = new AtomicBoolean();
+        http.closeHandler(v -> clientGone.set(true));
+        // Flush the headers at once so that clients see the stream open even before the first line.
+        http.write(Buffer.buffer());
+        vertx.setPeriodic(
+                0,
+                LOG_POLL_MILLIS,
+                timer ->
+                        vertx.<Boolean>executeBlocking(
+                                        () -> {
+                                            if (clientGone.get()) {
+                                                return true;
+                                            }
+                                            // Read the writer's state before the bytes, so that the
+                                            // last bytes are not missed at the end.
+                                            boolean writing = log.stillWriting().getAsBoolean();
+                                            offset[0] = copyNewBytes(log, offset[0], http);
+                                            return !writing;
+                                        },
+                                        true)
+                                .onSuccess(
+                                        done -> {
+                                            if (done) {
+                                                vertx.cancelTimer(timer);
+                                                if (!clientGone.get()) {
+                                                    http.end();
+                                                }
+                                            }
+                                        })
+                                .onFailure(
+                                        err -> {
+                                            vertx.cancelTimer(timer);
+                                            LOG.debug("following {} stopped", log.file(), err);
+                                            if (!clientGone.get()) {
+                                                http.end();
+                                            }
+                                        }));
     }
-  }
 
-  private static RecordedRequest toRecordedRequest(HttpServerRequest event, Buffer body) {
-    return new RecordedRequest(
-        event.version().alpnName().toUpperCase(Locale.ROOT),
-        HttpMethod.fromVertx(event.method()),
-        event.uri(),
-        Headers.builder().addAll(event.headers()).build(),
-        new io.fabric8.mockwebserver.http.Buffer(body == null ? null : body.getBytes()));
-  }
-
-  private static boolean isWebSocketUpgrade(HttpServerRequest event) {
-    String upgrade = event.getHeader("Upgrade");
-    return upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket");
-  }
-
-  @Override
-  public void close() {
-    try {
-      server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.warn("the API server did not stop cleanly", e);
+    private static long copyNewBytes(
+            ContainerLogSource.ContainerLog log, long offset, HttpServerResponse http)
+            throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(log.file().toFile(), "r")) {
+            long length = file.length();
+            if (length <= offset) {
+                return offset;
+            }
+            byte[] bytes = new byte[(int) Math.min(length - offset, 1 << 20)];
+            file.seek(offset);
+            file.readFully(bytes);
+            http.write(Buffer.buffer(bytes));
+            return offset + bytes.length;
+        }
     }
-  }
+
+    private static void send(HttpServerRequest event, MockResponse response) {
+        HttpServerResponse http = event.response();
+        http.setStatusCode(response.code());
+        response.getHeaders()
+                .toMultimap()
+                .forEach((key, values) -> http.headers().add(key, values));
+        if (!http.headers().contains("Content-Type")) {
+            http.putHeader("Content-Type", "application/json");
+        }
+        if (response.getBody() != null && response.getBody().size() > 0) {
+            http.end(Buffer.buffer(response.getBody().getBytes()));
+        } else {
+            http.end();
+        }
+    }
+
+    private static RecordedRequest toRecordedRequest(HttpServerRequest event, Buffer body) {
+        return new RecordedRequest(
+                event.version().alpnName().toUpperCase(Locale.ROOT),
+                HttpMethod.fromVertx(event.method()),
+                event.uri(),
+                Headers.builder().addAll(event.headers()).build(),
+                new io.fabric8.mockwebserver.http.Buffer(body == null ? null : body.getBytes()));
+    }
+
+    private static boolean isWebSocketUpgrade(HttpServerRequest event) {
+        String upgrade = event.getHeader("Upgrade");
+        return upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket");
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("the API server did not stop cleanly", e);
+        }
+    }
 }

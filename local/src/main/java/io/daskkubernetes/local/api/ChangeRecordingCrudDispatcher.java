@@ -6,73 +6,90 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.crud.AttributeSet;
+import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
-import java.util.function.Consumer;
-
 /**
- * The mock's CRUD store, reporting each change to {@code onChange}. Every write of the mock (create,
- * replace, patch, status, delete) and our own {@link ObjectStore#replaceInPlace} ends in
+ * The mock's CRUD store, reporting each change to {@code onChange}. Every write of the mock
+ * (create, replace, patch, status, delete) and our own {@link ObjectStore#replaceInPlace} ends in
  * {@link #processEvent}, so this is the one place that sees them all, in the order they happen.
  */
 final class ChangeRecordingCrudDispatcher extends KubernetesCrudDispatcher {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ChangeRecordingCrudDispatcher.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeRecordingCrudDispatcher.class);
 
-  private final Consumer<ResourceChange> onChange;
-  private long lastResourceVersion;
+    private final Consumer<ResourceChange> onChange;
+    private long lastResourceVersion;
 
-  ChangeRecordingCrudDispatcher(Consumer<ResourceChange> onChange) {
-    super(List.of());
-    this.onChange = onChange;
-  }
-
-  @Override
-  public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
-                           GenericKubernetesResource resource, String newState) {
-    String existing = oldAttributes == null ? null : map.get(oldAttributes);
-    super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
-    if (existing == null && newState == null) {
-      return;
+    ChangeRecordingCrudDispatcher(Consumer<ResourceChange> onChange) {
+        super(List.of());
+        this.onChange = onChange;
     }
-    JsonNode before = existing == null ? null : Serialization.unmarshal(existing, JsonNode.class);
-    JsonNode after = newState == null ? null : Serialization.unmarshal(newState, JsonNode.class);
-    if (before != null && after != null && resourceVersion(before) == resourceVersion(after)) {
-      // The mock bumps the resourceVersion of every write that changes something: this one changed nothing
-      // (the API server sends no event for it either).
-      return;
-    }
-    long resourceVersion;
-    JsonNode object;
-    if (after == null) {
-      // The mock deletes without a new resourceVersion; the API server gives the deletion its own, which
-      // watches resuming from an earlier one must see as newer.
-      resourceVersion = requestResourceVersion();
-      object = before;
-      ((ObjectNode) object.get("metadata")).put("resourceVersion", String.valueOf(resourceVersion));
-    } else {
-      resourceVersion = resourceVersion(after);
-      object = after;
-    }
-    if (resourceVersion <= lastResourceVersion) {
-      LOG.warn("{} changed at resourceVersion {}, not after the previous change ({}): watches resuming from a "
-          + "resourceVersion may miss it", path, resourceVersion, lastResourceVersion);
-    }
-    lastResourceVersion = Math.max(lastResourceVersion, resourceVersion);
-    AttributeSet newAttributes = newState == null ? null : attributesOf(newState, pathAttributes);
-    ResourceType type = ResourceType.of(newAttributes != null ? newAttributes : oldAttributes);
-    onChange.accept(new ResourceChange(resourceVersion, type, oldAttributes, newAttributes, object.toString()));
-  }
 
-  /** The attributes the mock files the new state under (same rule as its own processEvent). */
-  private AttributeSet attributesOf(String newState, AttributeSet pathAttributes) {
-    AttributeSet attributes = attributeExtractor.fromResource(newState);
-    return attributes.containsKey("plural") ? attributes : AttributeSet.merge(pathAttributes, attributes);
-  }
+    @Override
+    public void processEvent(
+            String path,
+            AttributeSet pathAttributes,
+            AttributeSet oldAttributes,
+            GenericKubernetesResource resource,
+            String newState) {
+        String existing = oldAttributes == null ? null : map.get(oldAttributes);
+        super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+        if (existing == null && newState == null) {
+            return;
+        }
+        JsonNode before =
+                existing == null ? null : Serialization.unmarshal(existing, JsonNode.class);
+        JsonNode after =
+                newState == null ? null : Serialization.unmarshal(newState, JsonNode.class);
+        if (before != null && after != null && resourceVersion(before) == resourceVersion(after)) {
+            // The mock bumps the resourceVersion of every write that changes something: this one
+            // changed nothing
+            // (the API server sends no event for it either).
+            return;
+        }
+        long resourceVersion;
+        JsonNode object;
+        if (after == null) {
+            // The mock deletes without a new resourceVersion; the API server gives the deletion its
+            // own, which
+            // watches resuming from an earlier one must see as newer.
+            resourceVersion = requestResourceVersion();
+            object = before;
+            ((ObjectNode) object.get("metadata"))
+                    .put("resourceVersion", String.valueOf(resourceVersion));
+        } else {
+            resourceVersion = resourceVersion(after);
+            object = after;
+        }
+        if (resourceVersion <= lastResourceVersion) {
+            LOG.warn(
+                    "{} changed at resourceVersion {}, not after the previous change ({}): watches resuming from a "
+                            + "resourceVersion may miss it",
+                    path,
+                    resourceVersion,
+                    lastResourceVersion);
+        }
+        lastResourceVersion = Math.max(lastResourceVersion, resourceVersion);
+        AttributeSet newAttributes =
+                newState == null ? null : attributesOf(newState, pathAttributes);
+        ResourceType type = ResourceType.of(newAttributes != null ? newAttributes : oldAttributes);
+        onChange.accept(
+                new ResourceChange(
+                        resourceVersion, type, oldAttributes, newAttributes, object.toString()));
+    }
 
-  private static long resourceVersion(JsonNode object) {
-    return object.path("metadata").path("resourceVersion").asLong(0);
-  }
+    /** The attributes the mock files the new state under (same rule as its own processEvent). */
+    private AttributeSet attributesOf(String newState, AttributeSet pathAttributes) {
+        AttributeSet attributes = attributeExtractor.fromResource(newState);
+        return attributes.containsKey("plural")
+                ? attributes
+                : AttributeSet.merge(pathAttributes, attributes);
+    }
+
+    private static long resourceVersion(JsonNode object) {
+        return object.path("metadata").path("resourceVersion").asLong(0);
+    }
 }

@@ -4,65 +4,67 @@ import java.util.Set;
 
 /**
  * Hands out Service cluster IPs. With pod networking each runtime owns one /24 of 10.96.0.0/12 (the
- * service range of real clusters), so that two runtimes on one machine never hand out the same address;
- * with the host network every Service is at 127.0.0.1, where its pods listen.
+ * service range of real clusters), so that two runtimes on one machine never hand out the same
+ * address; with the host network every Service is at 127.0.0.1, where its pods listen.
  */
 public final class ClusterIpAllocator {
 
-  private final String prefix;
+    private final String prefix;
 
-  private ClusterIpAllocator(String prefix) {
-    this.prefix = prefix;
-  }
-
-  /** Addresses 10.96.{block}.10 to 10.96.{block}.254. */
-  public static ClusterIpAllocator range(int block) {
-    if (block < 0 || block > 255) {
-      throw new IllegalArgumentException("cluster IP block must be 0..255, got " + block);
+    private ClusterIpAllocator(String prefix) {
+        this.prefix = prefix;
     }
-    return new ClusterIpAllocator("10.96." + block + ".");
-  }
 
-  public static ClusterIpAllocator loopback() {
-    return new ClusterIpAllocator(null);
-  }
+    /** Addresses 10.96.{block}.10 to 10.96.{block}.254. */
+    public static ClusterIpAllocator range(int block) {
+        if (block < 0 || block > 255) {
+            throw new IllegalArgumentException("cluster IP block must be 0..255, got " + block);
+        }
+        return new ClusterIpAllocator("10.96." + block + ".");
+    }
 
-  public boolean isLoopback() {
-    return prefix == null;
-  }
+    public static ClusterIpAllocator loopback() {
+        return new ClusterIpAllocator(null);
+    }
 
-  /** The first address not in {@code inUse}. */
-  public String allocate(Set<String> inUse) {
-    if (prefix == null) {
-      return "127.0.0.1";
+    public boolean isLoopback() {
+        return prefix == null;
     }
-    for (int host = 10; host < 255; host++) {
-      String candidate = prefix + host;
-      if (!inUse.contains(candidate)) {
-        return candidate;
-      }
-    }
-    throw new AdmissionException("spec.clusterIP: Internal error: the service range " + prefix
-        + "0/24 of this local runtime is full; delete unused Services");
-  }
 
-  /** Whether a user-chosen address may be used: inside this runtime's range. */
-  public boolean contains(String ip) {
-    if (prefix == null) {
-      return ip.equals("127.0.0.1");
+    /** The first address not in {@code inUse}. */
+    public String allocate(Set<String> inUse) {
+        if (prefix == null) {
+            return "127.0.0.1";
+        }
+        for (int host = 10; host < 255; host++) {
+            String candidate = prefix + host;
+            if (!inUse.contains(candidate)) {
+                return candidate;
+            }
+        }
+        throw new AdmissionException(
+                "spec.clusterIP: Internal error: the service range "
+                        + prefix
+                        + "0/24 of this local runtime is full; delete unused Services");
     }
-    if (!ip.startsWith(prefix)) {
-      return false;
-    }
-    try {
-      int host = Integer.parseInt(ip.substring(prefix.length()));
-      return host >= 1 && host <= 254;
-    } catch (NumberFormatException e) {
-      return false;
-    }
-  }
 
-  public String rangeDescription() {
-    return prefix == null ? "127.0.0.1 (host network)" : prefix + "0/24";
-  }
+    /** Whether a user-chosen address may be used: inside this runtime's range. */
+    public boolean contains(String ip) {
+        if (prefix == null) {
+            return ip.equals("127.0.0.1");
+        }
+        if (!ip.startsWith(prefix)) {
+            return false;
+        }
+        try {
+            int host = Integer.parseInt(ip.substring(prefix.length()));
+            return host >= 1 && host <= 254;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    public String rangeDescription() {
+        return prefix == null ? "127.0.0.1 (host network)" : prefix + "0/24";
+    }
 }

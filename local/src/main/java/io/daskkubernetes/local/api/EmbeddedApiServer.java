@@ -8,60 +8,76 @@ import java.time.Clock;
  */
 public final class EmbeddedApiServer implements AutoCloseable {
 
-  private static final String HOST = "127.0.0.1";
+    private static final String HOST = "127.0.0.1";
 
-  private final ObjectStore store;
-  private final PodLogEndpoint podLogs;
-  private final ApiServer server;
-  private final ApiDispatcher dispatcher;
+    private final ObjectStore store;
+    private final PodLogEndpoint podLogs;
+    private final ApiServer server;
+    private final ApiDispatcher dispatcher;
 
-  private EmbeddedApiServer(ObjectStore store, PodLogEndpoint podLogs, ApiServer server, ApiDispatcher dispatcher) {
-    this.store = store;
-    this.podLogs = podLogs;
-    this.server = server;
-    this.dispatcher = dispatcher;
-  }
+    private EmbeddedApiServer(
+            ObjectStore store, PodLogEndpoint podLogs, ApiServer server, ApiDispatcher dispatcher) {
+        this.store = store;
+        this.podLogs = podLogs;
+        this.server = server;
+        this.dispatcher = dispatcher;
+    }
 
-  public static EmbeddedApiServer start(ClusterIpAllocator clusterIps) {
-    return start(clusterIps, WatchHistory.DEFAULT_CHANGES_PER_TYPE);
-  }
+    public static EmbeddedApiServer start(ClusterIpAllocator clusterIps) {
+        return start(clusterIps, WatchHistory.DEFAULT_CHANGES_PER_TYPE);
+    }
 
-  /** @param watchHistoryPerType how many recent changes of each resource type watches can resume from */
-  static EmbeddedApiServer start(ClusterIpAllocator clusterIps, int watchHistoryPerType) {
-    ObjectStore store = new ObjectStore(watchHistoryPerType);
-    PodLogEndpoint podLogs = new PodLogEndpoint(store);
-    // Discovery needs the address before the port is known; kubectl ignores it for a single server.
-    Discovery discovery = new Discovery(store, HOST + ":443");
-    ApiDispatcher dispatcher = new ApiDispatcher(store, discovery, podLogs,
-        new PodDeletion(store, Clock.systemUTC()), new ServiceAdmission(clusterIps));
-    return new EmbeddedApiServer(store, podLogs, ApiServer.start(dispatcher, podLogs, HOST), dispatcher);
-  }
+    /**
+     * @param watchHistoryPerType how many recent changes of each resource type watches can resume
+     *     from
+     */
+    static EmbeddedApiServer start(ClusterIpAllocator clusterIps, int watchHistoryPerType) {
+        ObjectStore store = new ObjectStore(watchHistoryPerType);
+        PodLogEndpoint podLogs = new PodLogEndpoint(store);
+        // Discovery needs the address before the port is known; kubectl ignores it for a single
+        // server.
+        Discovery discovery = new Discovery(store, HOST + ":443");
+        ApiDispatcher dispatcher =
+                new ApiDispatcher(
+                        store,
+                        discovery,
+                        podLogs,
+                        new PodDeletion(store, Clock.systemUTC()),
+                        new ServiceAdmission(clusterIps));
+        return new EmbeddedApiServer(
+                store, podLogs, ApiServer.start(dispatcher, podLogs, HOST), dispatcher);
+    }
 
-  public String url() {
-    return "http://" + HOST + ":" + server.port();
-  }
+    public String url() {
+        return "http://" + HOST + ":" + server.port();
+    }
 
-  public ObjectStore store() {
-    return store;
-  }
+    public ObjectStore store() {
+        return store;
+    }
 
-  /** Deletes an object as a client's DELETE would (pods terminate gracefully); for in-process controllers. */
-  public void delete(String objectPath) {
-    dispatcher.dispatch(ObjectStore.request(io.fabric8.mockwebserver.dsl.HttpMethod.DELETE, objectPath, null, null));
-  }
+    /**
+     * Deletes an object as a client's DELETE would (pods terminate gracefully); for in-process
+     * controllers.
+     */
+    public void delete(String objectPath) {
+        dispatcher.dispatch(
+                ObjectStore.request(
+                        io.fabric8.mockwebserver.dsl.HttpMethod.DELETE, objectPath, null, null));
+    }
 
-  /** Calls {@code listener} after every deletion request, for the garbage collector. */
-  public void onDeletion(Runnable listener) {
-    dispatcher.onDeletion(listener);
-  }
+    /** Calls {@code listener} after every deletion request, for the garbage collector. */
+    public void onDeletion(Runnable listener) {
+        dispatcher.onDeletion(listener);
+    }
 
-  /** Where {@code pods/log} requests find container output (the kubelet). */
-  public void serveLogsFrom(ContainerLogSource source) {
-    podLogs.serveLogsFrom(source);
-  }
+    /** Where {@code pods/log} requests find container output (the kubelet). */
+    public void serveLogsFrom(ContainerLogSource source) {
+        podLogs.serveLogsFrom(source);
+    }
 
-  @Override
-  public void close() {
-    server.close();
-  }
+    @Override
+    public void close() {
+        server.close();
+    }
 }

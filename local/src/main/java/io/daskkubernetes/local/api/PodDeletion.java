@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -16,108 +15,139 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Graceful pod deletion as the API server does it (the mock deletes at once): a DELETE marks the pod with
- * {@code deletionTimestamp} = now + grace period and leaves it in place; the kubelet sees the change, stops
- * the containers (SIGTERM, then SIGKILL when the grace period ends) and then deletes the pod with grace
- * period 0, which removes it. Pods that never ran, finished pods and grace period 0 go at once.
+ * Graceful pod deletion as the API server does it (the mock deletes at once): a DELETE marks the
+ * pod with {@code deletionTimestamp} = now + grace period and leaves it in place; the kubelet sees
+ * the change, stops the containers (SIGTERM, then SIGKILL when the grace period ends) and then
+ * deletes the pod with grace period 0, which removes it. Pods that never ran, finished pods and
+ * grace period 0 go at once.
  */
 public final class PodDeletion {
 
-  private static final long DEFAULT_GRACE_SECONDS = 30;
+    private static final long DEFAULT_GRACE_SECONDS = 30;
 
-  private final ObjectStore store;
-  private final Clock clock;
+    private final ObjectStore store;
+    private final Clock clock;
 
-  public PodDeletion(ObjectStore store, Clock clock) {
-    this.store = store;
-    this.clock = clock;
-  }
-
-  /** DELETE of one pod or of a collection of pods (label and field selectors in the query). */
-  public MockResponse delete(ApiPath path, String body) {
-    Optional<Long> requestedGrace = requestedGrace(path, body);
-    if (path.name() != null) {
-      return deleteOne(path.objectPath(), path.name(), requestedGrace);
+    public PodDeletion(ObjectStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
     }
-    String collection = path.collectionPath() + selectorQuery(path);
-    List<Pod> pods = store.list(collection, Pod.class);
-    List<Object> deleted = new java.util.ArrayList<>();
-    for (Pod pod : pods) {
-      String objectPath = ApiPath.objectPath("v1", "pods", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
-      MockResponse response = deleteOne(objectPath, pod.getMetadata().getName(), requestedGrace);
-      if (ApiResponses.isSuccess(response) && response.getBody() != null && response.getBody().size() > 0) {
-        deleted.add(Serialization.unmarshal(response.getBody().readUtf8(), JsonNode.class));
-      }
-    }
-    Map<String, Object> list = new LinkedHashMap<>();
-    list.put("apiVersion", "v1");
-    list.put("kind", "PodList");
-    list.put("metadata", Map.of());
-    list.put("items", deleted);
-    return ApiResponses.json(200, list);
-  }
 
-  private MockResponse deleteOne(String objectPath, String name, Optional<Long> requestedGrace) {
-    return store.atomically(() -> {
-      Optional<Pod> found = store.get(objectPath, Pod.class);
-      if (found.isEmpty()) {
-        return ApiResponses.notFound("pods", name);
-      }
-      Pod pod = found.get();
-      long grace = requestedGrace.orElseGet(() -> Optional.ofNullable(pod.getSpec().getTerminationGracePeriodSeconds())
-          .orElse(DEFAULT_GRACE_SECONDS));
-      String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-      boolean neverRan = pod.getSpec().getNodeName() == null || pod.getSpec().getNodeName().isEmpty();
-      boolean finished = "Succeeded".equals(phase) || "Failed".equals(phase);
-      if (grace <= 0 || neverRan || finished) {
-        MockResponse removed = store.delete(objectPath);
-        return ApiResponses.isSuccess(removed) ? ApiResponses.json(200, pod) : removed;
-      }
-      Instant deadline = clock.instant().plusSeconds(grace).truncatedTo(ChronoUnit.SECONDS);
-      String existingDeadline = pod.getMetadata().getDeletionTimestamp();
-      if (existingDeadline != null && !Instant.parse(existingDeadline).isAfter(deadline)) {
-        // Already terminating with an earlier or equal deadline: a second DELETE never extends it.
-        return ApiResponses.json(200, pod);
-      }
-      JsonNode terminating = Serialization.jsonMapper().valueToTree(pod);
-      ((ObjectNode) terminating.get("metadata"))
-          .put("deletionTimestamp", DateTimeFormatter.ISO_INSTANT.format(deadline))
-          .put("deletionGracePeriodSeconds", grace);
-      return store.replaceInPlace(objectPath, terminating)
-          .map(json -> ApiResponses.json(200, json))
-          .orElseGet(() -> ApiResponses.notFound("pods", name));
-    });
-  }
+    /** DELETE of one pod or of a collection of pods (label and field selectors in the query). */
+    public MockResponse delete(ApiPath path, String body) {
+        Optional<Long> requestedGrace = requestedGrace(path, body);
+        if (path.name() != null) {
+            return deleteOne(path.objectPath(), path.name(), requestedGrace);
+        }
+        String collection = path.collectionPath() + selectorQuery(path);
+        List<Pod> pods = store.list(collection, Pod.class);
+        List<Object> deleted = new java.util.ArrayList<>();
+        for (Pod pod : pods) {
+            String objectPath =
+                    ApiPath.objectPath(
+                            "v1",
+                            "pods",
+                            pod.getMetadata().getNamespace(),
+                            pod.getMetadata().getName());
+            MockResponse response =
+                    deleteOne(objectPath, pod.getMetadata().getName(), requestedGrace);
+            if (ApiResponses.isSuccess(response)
+                    && response.getBody() != null
+                    && response.getBody().size() > 0) {
+                deleted.add(Serialization.unmarshal(response.getBody().readUtf8(), JsonNode.class));
+            }
+        }
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("apiVersion", "v1");
+        list.put("kind", "PodList");
+        list.put("metadata", Map.of());
+        list.put("items", deleted);
+        return ApiResponses.json(200, list);
+    }
 
-  private static Optional<Long> requestedGrace(ApiPath path, String body) {
-    String fromQuery = path.query().get("gracePeriodSeconds");
-    if (fromQuery != null && !fromQuery.isEmpty()) {
-      try {
-        return Optional.of(Long.parseLong(fromQuery));
-      } catch (NumberFormatException e) {
-        throw new AdmissionException("gracePeriodSeconds: Invalid value: \"" + fromQuery + "\": must be a number of "
-            + "seconds");
-      }
+    private MockResponse deleteOne(String objectPath, String name, Optional<Long> requestedGrace) {
+        return store.atomically(
+                () -> {
+                    Optional<Pod> found = store.get(objectPath, Pod.class);
+                    if (found.isEmpty()) {
+                        return ApiResponses.notFound("pods", name);
+                    }
+                    Pod pod = found.get();
+                    long grace =
+                            requestedGrace.orElseGet(
+                                    () ->
+                                            Optional.ofNullable(
+                                                            pod.getSpec()
+                                                                    .getTerminationGracePeriodSeconds())
+                                                    .orElse(DEFAULT_GRACE_SECONDS));
+                    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+                    boolean neverRan =
+                            pod.getSpec().getNodeName() == null
+                                    || pod.getSpec().getNodeName().isEmpty();
+                    boolean finished = "Succeeded".equals(phase) || "Failed".equals(phase);
+                    if (grace <= 0 || neverRan || finished) {
+                        MockResponse removed = store.delete(objectPath);
+                        return ApiResponses.isSuccess(removed)
+                                ? ApiResponses.json(200, pod)
+                                : removed;
+                    }
+                    Instant deadline =
+                            clock.instant().plusSeconds(grace).truncatedTo(ChronoUnit.SECONDS);
+                    String existingDeadline = pod.getMetadata().getDeletionTimestamp();
+                    if (existingDeadline != null
+                            && !Instant.parse(existingDeadline).isAfter(deadline)) {
+                        // Already terminating with an earlier or equal deadline: a second DELETE
+                        // never extends it.
+                        return ApiResponses.json(200, pod);
+                    }
+                    JsonNode terminating = Serialization.jsonMapper().valueToTree(pod);
+                    ((ObjectNode) terminating.get("metadata"))
+                            .put(
+                                    "deletionTimestamp",
+                                    DateTimeFormatter.ISO_INSTANT.format(deadline))
+                            .put("deletionGracePeriodSeconds", grace);
+                    return store.replaceInPlace(objectPath, terminating)
+                            .map(json -> ApiResponses.json(200, json))
+                            .orElseGet(() -> ApiResponses.notFound("pods", name));
+                });
     }
-    if (body != null && !body.isBlank()) {
-      JsonNode options = Serialization.unmarshal(body, JsonNode.class);
-      JsonNode grace = options.get("gracePeriodSeconds");
-      if (grace != null && grace.canConvertToLong()) {
-        return Optional.of(grace.asLong());
-      }
-    }
-    return Optional.empty();
-  }
 
-  private static String selectorQuery(ApiPath path) {
-    StringBuilder query = new StringBuilder();
-    for (String key : List.of("labelSelector", "fieldSelector")) {
-      String value = path.query().get(key);
-      if (value != null && !value.isEmpty()) {
-        query.append(query.length() == 0 ? '?' : '&').append(key).append('=')
-            .append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
-      }
+    private static Optional<Long> requestedGrace(ApiPath path, String body) {
+        String fromQuery = path.query().get("gracePeriodSeconds");
+        if (fromQuery != null && !fromQuery.isEmpty()) {
+            try {
+                return Optional.of(Long.parseLong(fromQuery));
+            } catch (NumberFormatException e) {
+                throw new AdmissionException(
+                        "gracePeriodSeconds: Invalid value: \""
+                                + fromQuery
+                                + "\": must be a number of "
+                                + "seconds");
+            }
+        }
+        if (body != null && !body.isBlank()) {
+            JsonNode options = Serialization.unmarshal(body, JsonNode.class);
+            JsonNode grace = options.get("gracePeriodSeconds");
+            if (grace != null && grace.canConvertToLong()) {
+                return Optional.of(grace.asLong());
+            }
+        }
+        return Optional.empty();
     }
-    return query.toString();
-  }
+
+    private static String selectorQuery(ApiPath path) {
+        StringBuilder query = new StringBuilder();
+        for (String key : List.of("labelSelector", "fieldSelector")) {
+            String value = path.query().get(key);
+            if (value != null && !value.isEmpty()) {
+                query.append(query.length() == 0 ? '?' : '&')
+                        .append(key)
+                        .append('=')
+                        .append(
+                                java.net.URLEncoder.encode(
+                                        value, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return query.toString();
+    }
 }

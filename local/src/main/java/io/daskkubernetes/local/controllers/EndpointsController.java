@@ -19,9 +19,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,214 +29,280 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The endpoints controller: keeps one Endpoints object per Service with a selector, listing the matching
- * pods (ready ones as addresses, the others as notReadyAddresses), and hands the resulting routes to the
- * service proxy and the pods' hosts files.
+ * The endpoints controller: keeps one Endpoints object per Service with a selector, listing the
+ * matching pods (ready ones as addresses, the others as notReadyAddresses), and hands the resulting
+ * routes to the service proxy and the pods' hosts files.
  */
 public final class EndpointsController implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(EndpointsController.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EndpointsController.class);
 
-  private final KubernetesClient client;
-  private final Consumer<List<ServiceRoute>> routesListener;
-  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-    Thread thread = new Thread(r, "endpoints-controller");
-    thread.setDaemon(true);
-    return thread;
-  });
-  private final AtomicBoolean scheduled = new AtomicBoolean();
-  private final Map<String, Endpoints> written = new HashMap<>();
-  private SharedIndexInformer<Pod> pods;
-  private SharedIndexInformer<Service> services;
+    private final KubernetesClient client;
+    private final Consumer<List<ServiceRoute>> routesListener;
+    private final ExecutorService worker =
+            Executors.newSingleThreadExecutor(
+                    r -> {
+                        Thread thread = new Thread(r, "endpoints-controller");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Map<String, Endpoints> written = new HashMap<>();
+    private SharedIndexInformer<Pod> pods;
+    private SharedIndexInformer<Service> services;
 
-  public EndpointsController(KubernetesClient client, Consumer<List<ServiceRoute>> routesListener) {
-    this.client = client;
-    this.routesListener = routesListener;
-  }
+    public EndpointsController(
+            KubernetesClient client, Consumer<List<ServiceRoute>> routesListener) {
+        this.client = client;
+        this.routesListener = routesListener;
+    }
 
-  public void start() {
-    ResourceEventHandler<Object> anyChange = new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Object object) {
+    public void start() {
+        ResourceEventHandler<Object> anyChange =
+                new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Object object) {
+                        schedule();
+                    }
+
+                    @Override
+                    public void onUpdate(Object oldObject, Object newObject) {
+                        schedule();
+                    }
+
+                    @Override
+                    public void onDelete(Object object, boolean deletedFinalStateUnknown) {
+                        schedule();
+                    }
+                };
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ResourceEventHandler<Pod> podHandler = (ResourceEventHandler) anyChange;
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ResourceEventHandler<Service> serviceHandler = (ResourceEventHandler) anyChange;
+        pods = client.pods().inAnyNamespace().inform(podHandler, 0);
+        services = client.services().inAnyNamespace().inform(serviceHandler, 0);
         schedule();
-      }
+    }
 
-      @Override
-      public void onUpdate(Object oldObject, Object newObject) {
-        schedule();
-      }
-
-      @Override
-      public void onDelete(Object object, boolean deletedFinalStateUnknown) {
-        schedule();
-      }
-    };
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    ResourceEventHandler<Pod> podHandler = (ResourceEventHandler) anyChange;
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    ResourceEventHandler<Service> serviceHandler = (ResourceEventHandler) anyChange;
-    pods = client.pods().inAnyNamespace().inform(podHandler, 0);
-    services = client.services().inAnyNamespace().inform(serviceHandler, 0);
-    schedule();
-  }
-
-  /** Collapses bursts of events into one pass that sees the latest state. */
-  private void schedule() {
-    if (scheduled.compareAndSet(false, true)) {
-      worker.execute(() -> {
-        scheduled.set(false);
-        try {
-          reconcile();
-        } catch (RuntimeException e) {
-          LOG.warn("endpoints pass failed; the next change retries", e);
+    /** Collapses bursts of events into one pass that sees the latest state. */
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            worker.execute(
+                    () -> {
+                        scheduled.set(false);
+                        try {
+                            reconcile();
+                        } catch (RuntimeException e) {
+                            LOG.warn("endpoints pass failed; the next change retries", e);
+                        }
+                    });
         }
-      });
     }
-  }
 
-  private void reconcile() {
-    List<ServiceRoute> routes = new ArrayList<>();
-    Map<String, Endpoints> wanted = new HashMap<>();
-    List<Pod> allPods = pods.getStore().list();
-    for (Service service : services.getStore().list()) {
-      Map<String, String> selector = service.getSpec().getSelector();
-      if (selector == null || selector.isEmpty() || "ExternalName".equals(service.getSpec().getType())) {
-        continue;
-      }
-      List<Pod> members = allPods.stream()
-          .filter(pod -> pod.getMetadata().getNamespace().equals(service.getMetadata().getNamespace()))
-          .filter(pod -> pod.getMetadata().getLabels() != null
-              && pod.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
-          .filter(pod -> pod.getStatus() != null && pod.getStatus().getPodIP() != null)
-          .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
-          .filter(pod -> !"Succeeded".equals(pod.getStatus().getPhase()) && !"Failed".equals(pod.getStatus().getPhase()))
-          .toList();
-      List<Pod> ready = members.stream().filter(EndpointsController::isReady).toList();
-      List<Pod> notReady = members.stream().filter(pod -> !isReady(pod)).toList();
-      wanted.put(key(service), endpoints(service, ready, notReady));
-      routes.add(route(service, ready));
+    private void reconcile() {
+        List<ServiceRoute> routes = new ArrayList<>();
+        Map<String, Endpoints> wanted = new HashMap<>();
+        List<Pod> allPods = pods.getStore().list();
+        for (Service service : services.getStore().list()) {
+            Map<String, String> selector = service.getSpec().getSelector();
+            if (selector == null
+                    || selector.isEmpty()
+                    || "ExternalName".equals(service.getSpec().getType())) {
+                continue;
+            }
+            List<Pod> members =
+                    allPods.stream()
+                            .filter(
+                                    pod ->
+                                            pod.getMetadata()
+                                                    .getNamespace()
+                                                    .equals(service.getMetadata().getNamespace()))
+                            .filter(
+                                    pod ->
+                                            pod.getMetadata().getLabels() != null
+                                                    && pod.getMetadata()
+                                                            .getLabels()
+                                                            .entrySet()
+                                                            .containsAll(selector.entrySet()))
+                            .filter(
+                                    pod ->
+                                            pod.getStatus() != null
+                                                    && pod.getStatus().getPodIP() != null)
+                            .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+                            .filter(
+                                    pod ->
+                                            !"Succeeded".equals(pod.getStatus().getPhase())
+                                                    && !"Failed".equals(pod.getStatus().getPhase()))
+                            .toList();
+            List<Pod> ready = members.stream().filter(EndpointsController::isReady).toList();
+            List<Pod> notReady = members.stream().filter(pod -> !isReady(pod)).toList();
+            wanted.put(key(service), endpoints(service, ready, notReady));
+            routes.add(route(service, ready));
+        }
+        // The proxy first: whoever sees the new Endpoints may connect to the Service at once.
+        routesListener.accept(routes);
+        for (Map.Entry<String, Endpoints> entry : wanted.entrySet()) {
+            Endpoints previous = written.get(entry.getKey());
+            if (previous == null
+                    || !Objects.equals(previous.getSubsets(), entry.getValue().getSubsets())) {
+                write(entry.getValue());
+                written.put(entry.getKey(), entry.getValue());
+            }
+        }
+        for (String gone : new ArrayList<>(written.keySet())) {
+            if (!wanted.containsKey(gone)) {
+                Endpoints endpoints = written.remove(gone);
+                try {
+                    client.endpoints()
+                            .inNamespace(endpoints.getMetadata().getNamespace())
+                            .withName(endpoints.getMetadata().getName())
+                            .delete();
+                } catch (KubernetesClientException e) {
+                    LOG.debug("endpoints {} already gone", gone);
+                }
+            }
+        }
     }
-    // The proxy first: whoever sees the new Endpoints may connect to the Service at once.
-    routesListener.accept(routes);
-    for (Map.Entry<String, Endpoints> entry : wanted.entrySet()) {
-      Endpoints previous = written.get(entry.getKey());
-      if (previous == null || !Objects.equals(previous.getSubsets(), entry.getValue().getSubsets())) {
-        write(entry.getValue());
-        written.put(entry.getKey(), entry.getValue());
-      }
-    }
-    for (String gone : new ArrayList<>(written.keySet())) {
-      if (!wanted.containsKey(gone)) {
-        Endpoints endpoints = written.remove(gone);
+
+    private void write(Endpoints endpoints) {
         try {
-          client.endpoints().inNamespace(endpoints.getMetadata().getNamespace())
-              .withName(endpoints.getMetadata().getName()).delete();
+            client.endpoints().resource(endpoints).createOr(existing -> existing.update());
         } catch (KubernetesClientException e) {
-          LOG.debug("endpoints {} already gone", gone);
+            if (e.getCause() instanceof java.io.InterruptedIOException) {
+                LOG.debug("endpoints not written: the runtime is closing");
+            } else {
+                LOG.warn(
+                        "could not write endpoints {}/{}",
+                        endpoints.getMetadata().getNamespace(),
+                        endpoints.getMetadata().getName(),
+                        e);
+            }
         }
-      }
     }
-  }
 
-  private void write(Endpoints endpoints) {
-    try {
-      client.endpoints().resource(endpoints).createOr(existing -> existing.update());
-    } catch (KubernetesClientException e) {
-      if (e.getCause() instanceof java.io.InterruptedIOException) {
-        LOG.debug("endpoints not written: the runtime is closing");
-      } else {
-        LOG.warn("could not write endpoints {}/{}", endpoints.getMetadata().getNamespace(),
-            endpoints.getMetadata().getName(), e);
-      }
+    private static boolean isReady(Pod pod) {
+        return pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
-  }
 
-  private static boolean isReady(Pod pod) {
-    return pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
-        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  private static Endpoints endpoints(Service service, List<Pod> ready, List<Pod> notReady) {
-    List<EndpointSubset> subsets = new ArrayList<>();
-    if (!ready.isEmpty() || !notReady.isEmpty()) {
-      Pod sample = ready.isEmpty() ? notReady.get(0) : ready.get(0);
-      List<EndpointPort> ports = new ArrayList<>();
-      for (ServicePort port : service.getSpec().getPorts()) {
-        ports.add(new EndpointPortBuilder().withName(port.getName()).withProtocol(port.getProtocol())
-            .withPort(targetPort(sample, port)).build());
-      }
-      subsets.add(new EndpointSubsetBuilder()
-          .withAddresses(ready.stream().map(EndpointsController::address).toList())
-          .withNotReadyAddresses(notReady.stream().map(EndpointsController::address).toList())
-          .withPorts(ports).build());
-    }
-    return new EndpointsBuilder().withNewMetadata().withName(service.getMetadata().getName())
-        .withNamespace(service.getMetadata().getNamespace()).withLabels(service.getMetadata().getLabels())
-        .endMetadata().withSubsets(subsets).build();
-  }
-
-  private static EndpointAddress address(Pod pod) {
-    return new EndpointAddressBuilder().withIp(pod.getStatus().getPodIP()).withNodeName(pod.getSpec().getNodeName())
-        .withNewTargetRef().withKind("Pod").withName(pod.getMetadata().getName())
-        .withNamespace(pod.getMetadata().getNamespace()).withUid(pod.getMetadata().getUid()).endTargetRef()
-        .build();
-  }
-
-  private static ServiceRoute route(Service service, List<Pod> ready) {
-    List<ServiceRoute.Port> ports = new ArrayList<>();
-    for (ServicePort port : service.getSpec().getPorts()) {
-      List<ServiceRoute.Target> targets = ready.stream()
-          .map(pod -> new ServiceRoute.Target(pod.getStatus().getPodIP(), targetPort(pod, port))).toList();
-      IntOrString target = port.getTargetPort();
-      Integer targetNumber = target == null ? port.getPort() : target.getIntVal();
-      ports.add(new ServiceRoute.Port(port.getName(), port.getPort(),
-          port.getProtocol() == null ? "TCP" : port.getProtocol(), targetNumber, targets));
-    }
-    return new ServiceRoute(service.getMetadata().getNamespace(), service.getMetadata().getName(),
-        service.getSpec().getClusterIP(), ports, ready.stream().map(p -> p.getStatus().getPodIP()).toList());
-  }
-
-  /** A target port by number, or by the name of a container port of the pod. */
-  private static int targetPort(Pod pod, ServicePort port) {
-    IntOrString target = port.getTargetPort();
-    if (target == null) {
-      return port.getPort();
-    }
-    if (target.getIntVal() != null) {
-      return target.getIntVal();
-    }
-    for (Container container : pod.getSpec().getContainers()) {
-      if (container.getPorts() == null) {
-        continue;
-      }
-      for (ContainerPort containerPort : container.getPorts()) {
-        if (target.getStrVal().equals(containerPort.getName())) {
-          return containerPort.getContainerPort();
+    private static Endpoints endpoints(Service service, List<Pod> ready, List<Pod> notReady) {
+        List<EndpointSubset> subsets = new ArrayList<>();
+        if (!ready.isEmpty() || !notReady.isEmpty()) {
+            Pod sample = ready.isEmpty() ? notReady.get(0) : ready.get(0);
+            List<EndpointPort> ports = new ArrayList<>();
+            for (ServicePort port : service.getSpec().getPorts()) {
+                ports.add(
+                        new EndpointPortBuilder()
+                                .withName(port.getName())
+                                .withProtocol(port.getProtocol())
+                                .withPort(targetPort(sample, port))
+                                .build());
+            }
+            subsets.add(
+                    new EndpointSubsetBuilder()
+                            .withAddresses(
+                                    ready.stream().map(EndpointsController::address).toList())
+                            .withNotReadyAddresses(
+                                    notReady.stream().map(EndpointsController::address).toList())
+                            .withPorts(ports)
+                            .build());
         }
-      }
+        return new EndpointsBuilder()
+                .withNewMetadata()
+                .withName(service.getMetadata().getName())
+                .withNamespace(service.getMetadata().getNamespace())
+                .withLabels(service.getMetadata().getLabels())
+                .endMetadata()
+                .withSubsets(subsets)
+                .build();
     }
-    return port.getPort();
-  }
 
-  private static String key(Service service) {
-    return service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
-  }
+    private static EndpointAddress address(Pod pod) {
+        return new EndpointAddressBuilder()
+                .withIp(pod.getStatus().getPodIP())
+                .withNodeName(pod.getSpec().getNodeName())
+                .withNewTargetRef()
+                .withKind("Pod")
+                .withName(pod.getMetadata().getName())
+                .withNamespace(pod.getMetadata().getNamespace())
+                .withUid(pod.getMetadata().getUid())
+                .endTargetRef()
+                .build();
+    }
 
-  @Override
-  public void close() {
-    if (pods != null) {
-      pods.close();
+    private static ServiceRoute route(Service service, List<Pod> ready) {
+        List<ServiceRoute.Port> ports = new ArrayList<>();
+        for (ServicePort port : service.getSpec().getPorts()) {
+            List<ServiceRoute.Target> targets =
+                    ready.stream()
+                            .map(
+                                    pod ->
+                                            new ServiceRoute.Target(
+                                                    pod.getStatus().getPodIP(),
+                                                    targetPort(pod, port)))
+                            .toList();
+            IntOrString target = port.getTargetPort();
+            Integer targetNumber = target == null ? port.getPort() : target.getIntVal();
+            ports.add(
+                    new ServiceRoute.Port(
+                            port.getName(),
+                            port.getPort(),
+                            port.getProtocol() == null ? "TCP" : port.getProtocol(),
+                            targetNumber,
+                            targets));
+        }
+        return new ServiceRoute(
+                service.getMetadata().getNamespace(),
+                service.getMetadata().getName(),
+                service.getSpec().getClusterIP(),
+                ports,
+                ready.stream().map(p -> p.getStatus().getPodIP()).toList());
     }
-    if (services != null) {
-      services.close();
+
+    /** A target port by number, or by the name of a container port of the pod. */
+    private static int targetPort(Pod pod, ServicePort port) {
+        IntOrString target = port.getTargetPort();
+        if (target == null) {
+            return port.getPort();
+        }
+        if (target.getIntVal() != null) {
+            return target.getIntVal();
+        }
+        for (Container container : pod.getSpec().getContainers()) {
+            if (container.getPorts() == null) {
+                continue;
+            }
+            for (ContainerPort containerPort : container.getPorts()) {
+                if (target.getStrVal().equals(containerPort.getName())) {
+                    return containerPort.getContainerPort();
+                }
+            }
+        }
+        return port.getPort();
     }
-    worker.shutdownNow();
-    try {
-      worker.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+
+    private static String key(Service service) {
+        return service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
     }
-  }
+
+    @Override
+    public void close() {
+        if (pods != null) {
+            pods.close();
+        }
+        if (services != null) {
+            services.close();
+        }
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -15,9 +15,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,484 +28,647 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs one pod: its network sandbox, its init containers in order and then its containers as processes,
- * restarts by restartPolicy with back-off, readiness and liveness probes, the status it reports, and
- * its termination (SIGTERM to every container's process group, SIGKILL when the grace period ends, then
- * the pod is removed from the API).
+ * Runs one pod: its network sandbox, its init containers in order and then its containers as
+ * processes, restarts by restartPolicy with back-off, readiness and liveness probes, the status it
+ * reports, and its termination (SIGTERM to every container's process group, SIGKILL when the grace
+ * period ends, then the pod is removed from the API).
  */
 final class PodRunner {
 
-  private static final Logger LOG = LoggerFactory.getLogger(PodRunner.class);
-  private static final Duration CONFIG_ERROR_RETRY = Duration.ofSeconds(10);
-  private static final long KILL_WAIT_MILLIS = 5000;
+    private static final Logger LOG = LoggerFactory.getLogger(PodRunner.class);
+    private static final Duration CONFIG_ERROR_RETRY = Duration.ofSeconds(10);
+    private static final long KILL_WAIT_MILLIS = 5000;
 
-  /** What every container gets besides its own env; the runtime identifies its processes by it. */
-  record Settings(KubernetesClient client, PodNetwork network, ContainerEnvironment environment,
-                  ScheduledExecutorService executor, Path podsDirectory, Map<String, String> baseEnvironment,
-                  String nodeName) {
-  }
+    /**
+     * What every container gets besides its own env; the runtime identifies its processes by it.
+     */
+    record Settings(
+            KubernetesClient client,
+            PodNetwork network,
+            ContainerEnvironment environment,
+            ScheduledExecutorService executor,
+            Path podsDirectory,
+            Map<String, String> baseEnvironment,
+            String nodeName) {}
 
-  private final Settings settings;
-  private final Pod pod;
-  private final String namespace;
-  private final String name;
-  private final PodDirectories directories;
-  private final List<ContainerRun> initContainers = new ArrayList<>();
-  private final List<ContainerRun> containers = new ArrayList<>();
-  private final Map<String, PodCondition> conditions = new LinkedHashMap<>();
-  private final List<ProbeWorker> probes = new ArrayList<>();
-  private final Consumer<PodRunner> onFinished;
-  private final Object statusWrites = new Object();
-  private final Object writeOrder = new Object();
+    private final Settings settings;
+    private final Pod pod;
+    private final String namespace;
+    private final String name;
+    private final PodDirectories directories;
+    private final List<ContainerRun> initContainers = new ArrayList<>();
+    private final List<ContainerRun> containers = new ArrayList<>();
+    private final Map<String, PodCondition> conditions = new LinkedHashMap<>();
+    private final List<ProbeWorker> probes = new ArrayList<>();
+    private final Consumer<PodRunner> onFinished;
+    private final Object statusWrites = new Object();
+    private final Object writeOrder = new Object();
 
-  private PodSandbox sandbox;
-  private String podIp;
-  private Instant startTime;
-  private String terminalPhase;
-  private String podReason;
-  private String podMessage;
-  private boolean terminating;
-  private volatile boolean stopped;
-  private Instant killDeadline;
-  private Future<?> killTimer;
-  private boolean statusWritePending;
+    private PodSandbox sandbox;
+    private String podIp;
+    private Instant startTime;
+    private String terminalPhase;
+    private String podReason;
+    private String podMessage;
+    private boolean terminating;
+    private volatile boolean stopped;
+    private Instant killDeadline;
+    private Future<?> killTimer;
+    private boolean statusWritePending;
 
-  PodRunner(Settings settings, Pod pod, Consumer<PodRunner> onFinished) {
-    this.settings = settings;
-    this.pod = pod;
-    this.namespace = pod.getMetadata().getNamespace();
-    this.name = pod.getMetadata().getName();
-    this.directories = new PodDirectories(settings.podsDirectory(), pod);
-    this.onFinished = onFinished;
-    if (pod.getSpec().getInitContainers() != null) {
-      pod.getSpec().getInitContainers().forEach(c -> initContainers.add(new ContainerRun(c, true)));
+    PodRunner(Settings settings, Pod pod, Consumer<PodRunner> onFinished) {
+        this.settings = settings;
+        this.pod = pod;
+        this.namespace = pod.getMetadata().getNamespace();
+        this.name = pod.getMetadata().getName();
+        this.directories = new PodDirectories(settings.podsDirectory(), pod);
+        this.onFinished = onFinished;
+        if (pod.getSpec().getInitContainers() != null) {
+            pod.getSpec()
+                    .getInitContainers()
+                    .forEach(c -> initContainers.add(new ContainerRun(c, true)));
+        }
+        pod.getSpec().getContainers().forEach(c -> containers.add(new ContainerRun(c, false)));
     }
-    pod.getSpec().getContainers().forEach(c -> containers.add(new ContainerRun(c, false)));
-  }
 
-  String namespace() {
-    return namespace;
-  }
-
-  String name() {
-    return name;
-  }
-
-  String uid() {
-    return pod.getMetadata().getUid();
-  }
-
-  void start() {
-    settings.executor().execute(this::setUp);
-  }
-
-  private synchronized void setUp() {
-    if (terminating) {
-      return;
+    String namespace() {
+        return namespace;
     }
-    try {
-      bind();
-      startTime = Instant.now();
-      setCondition("PodScheduled", true, null);
-      long sandboxStart = System.nanoTime();
-      try {
-        sandbox = settings.network().createSandbox(podWithNode());
-        LOG.debug("pod {}/{} network ready in {} ms", namespace, name, (System.nanoTime() - sandboxStart) / 1_000_000);
-      } catch (SandboxException e) {
-        LOG.warn("pod {}/{} gets no network: {}", namespace, name, e.getMessage());
-        terminalPhase = "Failed";
-        podReason = e.reason();
-        podMessage = e.getMessage();
-        containers.forEach(c -> c.waiting(e.reason(), e.getMessage()));
+
+    String name() {
+        return name;
+    }
+
+    String uid() {
+        return pod.getMetadata().getUid();
+    }
+
+    void start() {
+        settings.executor().execute(this::setUp);
+    }
+
+    private synchronized void setUp() {
+        if (terminating) {
+            return;
+        }
+        try {
+            bind();
+            startTime = Instant.now();
+            setCondition("PodScheduled", true, null);
+            long sandboxStart = System.nanoTime();
+            try {
+                sandbox = settings.network().createSandbox(podWithNode());
+                LOG.debug(
+                        "pod {}/{} network ready in {} ms",
+                        namespace,
+                        name,
+                        (System.nanoTime() - sandboxStart) / 1_000_000);
+            } catch (SandboxException e) {
+                LOG.warn("pod {}/{} gets no network: {}", namespace, name, e.getMessage());
+                terminalPhase = "Failed";
+                podReason = e.reason();
+                podMessage = e.getMessage();
+                containers.forEach(c -> c.waiting(e.reason(), e.getMessage()));
+                reportStatus();
+                return;
+            }
+            podIp = sandbox.podIp();
+            startNext();
+        } catch (RuntimeException e) {
+            LOG.error("pod {}/{} could not be set up", namespace, name, e);
+            terminalPhase = "Failed";
+            podReason = "SetupError";
+            podMessage = e.getMessage();
+        }
         reportStatus();
-        return;
-      }
-      podIp = sandbox.podIp();
-      startNext();
-    } catch (RuntimeException e) {
-      LOG.error("pod {}/{} could not be set up", namespace, name, e);
-      terminalPhase = "Failed";
-      podReason = "SetupError";
-      podMessage = e.getMessage();
     }
-    reportStatus();
-  }
 
-  /** What the scheduler does on a real cluster: assign the pod to our node. */
-  private void bind() {
-    if (pod.getSpec().getNodeName() == null || pod.getSpec().getNodeName().isEmpty()) {
-      settings.client().pods().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
-          Serialization.asJson(Map.of("spec", Map.of("nodeName", settings.nodeName()))));
-    }
-  }
-
-  private Pod podWithNode() {
-    pod.getSpec().setNodeName(settings.nodeName());
-    return pod;
-  }
-
-  /** Starts the next init container, or all containers once every init container has succeeded. */
-  private void startNext() {
-    for (ContainerRun init : initContainers) {
-      if (!init.succeeded()) {
-        if (init.phase == ContainerRun.Phase.WAITING && init.pendingRestart == null) {
-          startContainer(init);
+    /** What the scheduler does on a real cluster: assign the pod to our node. */
+    private void bind() {
+        if (pod.getSpec().getNodeName() == null || pod.getSpec().getNodeName().isEmpty()) {
+            settings.client()
+                    .pods()
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            Serialization.asJson(
+                                    Map.of("spec", Map.of("nodeName", settings.nodeName()))));
         }
-        return;
-      }
     }
-    setCondition("Initialized", true, null);
-    for (ContainerRun run : containers) {
-      if (run.phase == ContainerRun.Phase.WAITING && run.pendingRestart == null) {
-        startContainer(run);
-      }
-    }
-  }
 
-  private void startContainer(ContainerRun run) {
-    if (terminating) {
-      return;
+    private Pod podWithNode() {
+        pod.getSpec().setNodeName(settings.nodeName());
+        return pod;
     }
-    Container spec = run.spec;
-    Path workingDirectory = directories.workingDirectory(spec.getName());
-    Map<String, String> podEnvironment;
-    try {
-      podEnvironment = settings.environment().resolve(podWithNode(), spec, podIp, settings.network().hostIp());
-    } catch (ContainerConfigException | KubernetesClientException e) {
-      run.waiting("CreateContainerConfigError", e.getMessage());
-      LOG.warn("container {} of pod {}/{}: {}", spec.getName(), namespace, name, e.getMessage());
-      retryLater(run, CONFIG_ERROR_RETRY);
-      return;
-    }
-    List<String> words = commandLine(spec, podEnvironment);
-    if (words.isEmpty()) {
-      run.failedToStart("container " + spec.getName() + " has neither command nor args; the local runtime ignores "
-          + "images, so set command (or args) to the program to run", Instant.now());
-      afterExit(run, 128);
-      return;
-    }
-    Map<String, String> environment = new LinkedHashMap<>(settings.baseEnvironment());
-    environment.put("HOSTNAME", name);
-    environment.put("TMPDIR", directories.tmpDirectory(spec.getName()).toString());
-    environment.putAll(podEnvironment);
-    String program = words.get(0);
-    Optional<Path> found = ProgramLookup.find(program, environment.get("PATH"), workingDirectory);
-    if (found.isEmpty()) {
-      run.failedToStart("exec: \"" + program + "\": executable file not found in $PATH (" + environment.get("PATH")
-          + ")", Instant.now());
-      afterExit(run, 128);
-      return;
-    }
-    Path log = directories.logFile(spec.getName(), run.runs);
-    ContainerProcess process = ContainerProcess.start(sandbox.commandPrefix(), program, words.subList(1, words.size()),
-        environment, workingDirectory, log);
-    run.running(process, log);
-    LOG.debug("pod {}/{} container {} started as pid {}", namespace, name, spec.getName(), process.pid());
-    process.exit().whenComplete((code, error) ->
-        settings.executor().execute(() -> onExit(run, process, error == null ? code : 128)));
-    startProbes(run, process);
-  }
 
-  /** command + args with $(VAR) expanded; with no command, args[0] is the program. */
-  private static List<String> commandLine(Container spec, Map<String, String> environment) {
-    List<String> words = new ArrayList<>();
-    if (spec.getCommand() != null) {
-      spec.getCommand().forEach(word -> words.add(VariableExpansion.expand(word, environment::get)));
-    }
-    if (spec.getArgs() != null) {
-      spec.getArgs().forEach(word -> words.add(VariableExpansion.expand(word, environment::get)));
-    }
-    return words;
-  }
-
-  private void startProbes(ContainerRun run, ContainerProcess process) {
-    if (run.spec.getReadinessProbe() != null) {
-      probes.add(ProbeWorker.start(run.spec.getReadinessProbe(), "readiness", run.spec, process, podIp, sandbox,
-          settings.executor(), ready -> onReadiness(run, process, ready)));
-    }
-    if (run.spec.getLivenessProbe() != null) {
-      probes.add(ProbeWorker.start(run.spec.getLivenessProbe(), "liveness", run.spec, process, podIp, sandbox,
-          settings.executor(), alive -> onLiveness(run, process, alive)));
-    }
-  }
-
-  private synchronized void onReadiness(ContainerRun run, ContainerProcess process, boolean ready) {
-    if (run.process != process || run.phase != ContainerRun.Phase.RUNNING || run.ready == ready) {
-      return;
-    }
-    run.ready = ready;
-    reportStatus();
-  }
-
-  private synchronized void onLiveness(ContainerRun run, ContainerProcess process, boolean alive) {
-    if (!alive && run.process == process && run.phase == ContainerRun.Phase.RUNNING && !terminating) {
-      LOG.info("pod {}/{} container {} failed its liveness probe; killing it", namespace, name, run.name());
-      process.signalGroup("KILL");
-    }
-  }
-
-  private synchronized void onExit(ContainerRun run, ContainerProcess process, int exitCode) {
-    if (run.process != process) {
-      return;
-    }
-    // Like a container's cgroup, the group goes with its main process.
-    ProcessGroups.killAndWait(process.pid(), KILL_WAIT_MILLIS);
-    stopProbesOf(process);
-    run.exited(exitCode, Instant.now());
-    LOG.debug("pod {}/{} container {} exited with {}", namespace, name, run.name(), exitCode);
-    if (terminating) {
-      finishIfStopped();
-      reportStatus();
-      return;
-    }
-    afterExit(run, exitCode);
-  }
-
-  /** restartPolicy: Always restarts, OnFailure restarts on a non-zero code, Never never does. */
-  private void afterExit(ContainerRun run, int exitCode) {
-    String policy = pod.getSpec().getRestartPolicy();
-    boolean restart = "Always".equals(policy) && !run.init
-        || ("OnFailure".equals(policy) || "Always".equals(policy) && run.init) && exitCode != 0;
-    if (restart) {
-      Duration delay = RestartBackoff.before(run.restartCount);
-      run.restarting(delay.isZero() ? null : "back-off " + delay.toSeconds() + "s restarting failed container="
-          + run.name() + " pod=" + name + "_" + namespace + "(" + uid() + ")");
-      retryLater(run, delay);
-    } else if (run.init && exitCode != 0) {
-      terminalPhase = "Failed";
-    } else if (run.init) {
-      startNext();
-    } else if (containers.stream().allMatch(c -> c.phase == ContainerRun.Phase.TERMINATED)) {
-      terminalPhase = containers.stream().allMatch(ContainerRun::succeeded) ? "Succeeded" : "Failed";
-    }
-    reportStatus();
-  }
-
-  private void retryLater(ContainerRun run, Duration delay) {
-    run.pendingRestart = settings.executor().schedule(() -> {
-      synchronized (this) {
-        run.pendingRestart = null;
-        if (!terminating) {
-          startContainer(run);
-          reportStatus();
+    /**
+     * Starts the next init container, or all containers once every init container has succeeded.
+     */
+    private void startNext() {
+        for (ContainerRun init : initContainers) {
+            if (!init.succeeded()) {
+                if (init.phase == ContainerRun.Phase.WAITING && init.pendingRestart == null) {
+                    startContainer(init);
+                }
+                return;
+            }
         }
-      }
-    }, delay.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  /** The pod got a deletionTimestamp: stop its containers within the grace period, then remove it. */
-  synchronized void terminate(Instant deadline) {
-    if (stopped || terminating && killDeadline != null && !deadline.isBefore(killDeadline)) {
-      return;
-    }
-    boolean first = !terminating;
-    terminating = true;
-    killDeadline = deadline;
-    cancelPending();
-    if (first) {
-      for (ContainerRun run : allRuns()) {
-        if (run.phase == ContainerRun.Phase.RUNNING) {
-          run.process.signalGroup("TERM");
+        setCondition("Initialized", true, null);
+        for (ContainerRun run : containers) {
+            if (run.phase == ContainerRun.Phase.WAITING && run.pendingRestart == null) {
+                startContainer(run);
+            }
         }
-      }
     }
-    if (killTimer != null) {
-      killTimer.cancel(false);
-    }
-    long delay = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
-    killTimer = settings.executor().schedule(this::killRemaining, delay, TimeUnit.MILLISECONDS);
-    finishIfStopped();
-  }
 
-  private synchronized void killRemaining() {
-    for (ContainerRun run : allRuns()) {
-      if (run.phase == ContainerRun.Phase.RUNNING) {
-        LOG.info("pod {}/{} container {} outlived its grace period; SIGKILL", namespace, name, run.name());
-        run.process.signalGroup("KILL");
-      }
-    }
-  }
-
-  private void finishIfStopped() {
-    if (stopped || allRuns().stream().anyMatch(r -> r.phase == ContainerRun.Phase.RUNNING)) {
-      return;
-    }
-    stopped = true;
-    tearDown();
-    settings.executor().execute(() -> {
-      try {
-        settings.client().pods().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
-      } catch (KubernetesClientException e) {
-        LOG.warn("could not remove terminated pod {}/{}", namespace, name, e);
-      }
-      onFinished.accept(this);
-    });
-  }
-
-  /** The pod is gone from the API (or the runtime closes): kill everything now and clean up. */
-  synchronized void forceStop() {
-    if (stopped) {
-      return;
-    }
-    terminating = true;
-    stopped = true;
-    cancelPending();
-    for (ContainerRun run : allRuns()) {
-      if (run.process != null && run.phase == ContainerRun.Phase.RUNNING) {
-        if (!ProcessGroups.killAndWait(run.process.pid(), KILL_WAIT_MILLIS)) {
-          LOG.warn("process group {} of pod {}/{} survived SIGKILL", run.process.pid(), namespace, name);
+    private void startContainer(ContainerRun run) {
+        if (terminating) {
+            return;
         }
-      }
-    }
-    tearDown();
-  }
-
-  private void tearDown() {
-    probes.forEach(ProbeWorker::stop);
-    probes.clear();
-    if (killTimer != null) {
-      killTimer.cancel(false);
-    }
-    if (sandbox != null) {
-      sandbox.close();
-      sandbox = null;
-    }
-    directories.delete();
-  }
-
-  private void cancelPending() {
-    for (ContainerRun run : allRuns()) {
-      if (run.pendingRestart != null) {
-        run.pendingRestart.cancel(false);
-        run.pendingRestart = null;
-      }
-    }
-  }
-
-  private void stopProbesOf(ContainerProcess process) {
-    probes.removeIf(probe -> {
-      if (probe.isFor(process)) {
-        probe.stop();
-        return true;
-      }
-      return false;
-    });
-  }
-
-  private List<ContainerRun> allRuns() {
-    List<ContainerRun> all = new ArrayList<>(initContainers);
-    all.addAll(containers);
-    return all;
-  }
-
-  /** The log of a container's current or previous run, for pods/log. */
-  synchronized Optional<Path> logFile(String container, boolean previous) {
-    return allRuns().stream().filter(r -> r.name().equals(container)).findFirst()
-        .map(r -> previous ? r.previousLog : r.currentLog);
-  }
-
-  synchronized boolean isWriting(String container) {
-    return allRuns().stream().anyMatch(r -> r.name().equals(container) && r.phase == ContainerRun.Phase.RUNNING);
-  }
-
-  List<String> containerNames() {
-    return allRuns().stream().map(ContainerRun::name).toList();
-  }
-
-  List<String> appContainerNames() {
-    return containers.stream().map(ContainerRun::name).toList();
-  }
-
-  // ---- status ----
-
-  private void setCondition(String type, boolean value, String reason) {
-    String status = value ? "True" : "False";
-    PodCondition existing = conditions.get(type);
-    if (existing != null && existing.getStatus().equals(status) && java.util.Objects.equals(existing.getReason(), reason)) {
-      return;
-    }
-    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    String transition = existing != null && existing.getStatus().equals(status) ? existing.getLastTransitionTime() : now;
-    conditions.put(type, new PodConditionBuilder().withType(type).withStatus(status).withReason(reason)
-        .withLastProbeTime(null).withLastTransitionTime(transition).build());
-  }
-
-  /** The phase by the kubelet's rules. */
-  private String phase() {
-    if (terminalPhase != null) {
-      return terminalPhase;
-    }
-    if (initContainers.stream().anyMatch(r -> !r.succeeded())) {
-      return "Pending";
-    }
-    boolean anyNeverStarted = containers.stream()
-        .anyMatch(r -> r.phase == ContainerRun.Phase.WAITING && r.lastTerminated == null && r.runs == 0);
-    if (anyNeverStarted) {
-      return "Pending";
-    }
-    return "Running";
-  }
-
-  private synchronized PodStatus buildStatus() {
-    String phase = phase();
-    // startNext() sets Initialized once every init container has succeeded; until then it is False.
-    if (!conditions.containsKey("Initialized")) {
-      setCondition("Initialized", false, "ContainersNotInitialized");
-    }
-    boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
-    boolean allReady = !terminal && containers.stream().allMatch(r -> r.ready);
-    String notReadyReason = terminal ? "PodCompleted" : "ContainersNotReady";
-    setCondition("ContainersReady", allReady, allReady ? null : notReadyReason);
-    setCondition("Ready", allReady, allReady ? null : notReadyReason);
-    PodStatusBuilder status = new PodStatusBuilder()
-        .withPhase(phase)
-        .withConditions(new ArrayList<>(conditions.values()))
-        .withHostIP(settings.network().hostIp())
-        .addNewHostIP(settings.network().hostIp())
-        .withQosClass("BestEffort")
-        .withReason(podReason)
-        .withMessage(podMessage)
-        .withInitContainerStatuses(initContainers.stream().map(ContainerRun::status).toList())
-        .withContainerStatuses(containers.stream().map(ContainerRun::status).toList());
-    if (startTime != null) {
-      status.withStartTime(startTime.truncatedTo(ChronoUnit.SECONDS).toString());
-    }
-    if (podIp != null) {
-      status.withPodIP(podIp).withPodIPs(new PodIP(podIp));
-    }
-    return status.build();
-  }
-
-  /** Writes the status soon; writes in a burst collapse into one with the latest state. */
-  private void reportStatus() {
-    synchronized (statusWrites) {
-      if (statusWritePending) {
-        return;
-      }
-      statusWritePending = true;
-    }
-    settings.executor().execute(this::writeStatus);
-  }
-
-  private void writeStatus() {
-    // One write at a time, each with the state at its start: the last write carries the latest state.
-    synchronized (writeOrder) {
-      synchronized (statusWrites) {
-        statusWritePending = false;
-      }
-      PodStatus status = buildStatus();
-      try {
-        settings.client().pods().inNamespace(namespace).withName(name).subresource("status")
-            .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
-      } catch (KubernetesClientException e) {
-        if (stopped && e.getCause() instanceof java.io.InterruptedIOException) {
-          LOG.debug("status of pod {}/{} not written: the runtime is closing", namespace, name);
-        } else if (e.getCode() != 404) {
-          LOG.warn("could not write the status of pod {}/{}", namespace, name, e);
+        Container spec = run.spec;
+        Path workingDirectory = directories.workingDirectory(spec.getName());
+        Map<String, String> podEnvironment;
+        try {
+            podEnvironment =
+                    settings.environment()
+                            .resolve(podWithNode(), spec, podIp, settings.network().hostIp());
+        } catch (ContainerConfigException | KubernetesClientException e) {
+            run.waiting("CreateContainerConfigError", e.getMessage());
+            LOG.warn(
+                    "container {} of pod {}/{}: {}",
+                    spec.getName(),
+                    namespace,
+                    name,
+                    e.getMessage());
+            retryLater(run, CONFIG_ERROR_RETRY);
+            return;
         }
-      }
+        List<String> words = commandLine(spec, podEnvironment);
+        if (words.isEmpty()) {
+            run.failedToStart(
+                    "container "
+                            + spec.getName()
+                            + " has neither command nor args; the local runtime ignores "
+                            + "images, so set command (or args) to the program to run",
+                    Instant.now());
+            afterExit(run, 128);
+            return;
+        }
+        Map<String, String> environment = new LinkedHashMap<>(settings.baseEnvironment());
+        environment.put("HOSTNAME", name);
+        environment.put("TMPDIR", directories.tmpDirectory(spec.getName()).toString());
+        environment.putAll(podEnvironment);
+        String program = words.get(0);
+        Optional<Path> found =
+                ProgramLookup.find(program, environment.get("PATH"), workingDirectory);
+        if (found.isEmpty()) {
+            run.failedToStart(
+                    "exec: \""
+                            + program
+                            + "\": executable file not found in $PATH ("
+                            + environment.get("PATH")
+                            + ")",
+                    Instant.now());
+            afterExit(run, 128);
+            return;
+        }
+        Path log = directories.logFile(spec.getName(), run.runs);
+        ContainerProcess process =
+                ContainerProcess.start(
+                        sandbox.commandPrefix(),
+                        program,
+                        words.subList(1, words.size()),
+                        environment,
+                        workingDirectory,
+                        log);
+        run.running(process, log);
+        LOG.debug(
+                "pod {}/{} container {} started as pid {}",
+                namespace,
+                name,
+                spec.getName(),
+                process.pid());
+        process.exit()
+                .whenComplete(
+                        (code, error) ->
+                                settings.executor()
+                                        .execute(
+                                                () ->
+                                                        onExit(
+                                                                run,
+                                                                process,
+                                                                error == null ? code : 128)));
+        startProbes(run, process);
     }
-  }
+
+    /** command + args with $(VAR) expanded; with no command, args[0] is the program. */
+    private static List<String> commandLine(Container spec, Map<String, String> environment) {
+        List<String> words = new ArrayList<>();
+        if (spec.getCommand() != null) {
+            spec.getCommand()
+                    .forEach(word -> words.add(VariableExpansion.expand(word, environment::get)));
+        }
+        if (spec.getArgs() != null) {
+            spec.getArgs()
+                    .forEach(word -> words.add(VariableExpansion.expand(word, environment::get)));
+        }
+        return words;
+    }
+
+    private void startProbes(ContainerRun run, ContainerProcess process) {
+        if (run.spec.getReadinessProbe() != null) {
+            probes.add(
+                    ProbeWorker.start(
+                            run.spec.getReadinessProbe(),
+                            "readiness",
+                            run.spec,
+                            process,
+                            podIp,
+                            sandbox,
+                            settings.executor(),
+                            ready -> onReadiness(run, process, ready)));
+        }
+        if (run.spec.getLivenessProbe() != null) {
+            probes.add(
+                    ProbeWorker.start(
+                            run.spec.getLivenessProbe(),
+                            "liveness",
+                            run.spec,
+                            process,
+                            podIp,
+                            sandbox,
+                            settings.executor(),
+                            alive -> onLiveness(run, process, alive)));
+        }
+    }
+
+    private synchronized void onReadiness(
+            ContainerRun run, ContainerProcess process, boolean ready) {
+        if (run.process != process
+                || run.phase != ContainerRun.Phase.RUNNING
+                || run.ready == ready) {
+            return;
+        }
+        run.ready = ready;
+        reportStatus();
+    }
+
+    private synchronized void onLiveness(
+            ContainerRun run, ContainerProcess process, boolean alive) {
+        if (!alive
+                && run.process == process
+                && run.phase == ContainerRun.Phase.RUNNING
+                && !terminating) {
+            LOG.info(
+                    "pod {}/{} container {} failed its liveness probe; killing it",
+                    namespace,
+                    name,
+                    run.name());
+            process.signalGroup("KILL");
+        }
+    }
+
+    private synchronized void onExit(ContainerRun run, ContainerProcess process, int exitCode) {
+        if (run.process != process) {
+            return;
+        }
+        // Like a container's cgroup, the group goes with its main process.
+        ProcessGroups.killAndWait(process.pid(), KILL_WAIT_MILLIS);
+        stopProbesOf(process);
+        run.exited(exitCode, Instant.now());
+        LOG.debug("pod {}/{} container {} exited with {}", namespace, name, run.name(), exitCode);
+        if (terminating) {
+            finishIfStopped();
+            reportStatus();
+            return;
+        }
+        afterExit(run, exitCode);
+    }
+
+    /** restartPolicy: Always restarts, OnFailure restarts on a non-zero code, Never never does. */
+    private void afterExit(ContainerRun run, int exitCode) {
+        String policy = pod.getSpec().getRestartPolicy();
+        boolean restart =
+                "Always".equals(policy) && !run.init
+                        || ("OnFailure".equals(policy) || "Always".equals(policy) && run.init)
+                                && exitCode != 0;
+        if (restart) {
+            Duration delay = RestartBackoff.before(run.restartCount);
+            run.restarting(
+                    delay.isZero()
+                            ? null
+                            : "back-off "
+                                    + delay.toSeconds()
+                                    + "s restarting failed container="
+                                    + run.name()
+                                    + " pod="
+                                    + name
+                                    + "_"
+                                    + namespace
+                                    + "("
+                                    + uid()
+                                    + ")");
+            retryLater(run, delay);
+        } else if (run.init && exitCode != 0) {
+            terminalPhase = "Failed";
+        } else if (run.init) {
+            startNext();
+        } else if (containers.stream().allMatch(c -> c.phase == ContainerRun.Phase.TERMINATED)) {
+            terminalPhase =
+                    containers.stream().allMatch(ContainerRun::succeeded) ? "Succeeded" : "Failed";
+        }
+        reportStatus();
+    }
+
+    private void retryLater(ContainerRun run, Duration delay) {
+        run.pendingRestart =
+                settings.executor()
+                        .schedule(
+                                () -> {
+                                    synchronized (this) {
+                                        run.pendingRestart = null;
+                                        if (!terminating) {
+                                            startContainer(run);
+                                            reportStatus();
+                                        }
+                                    }
+                                },
+                                delay.toMillis(),
+                                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The pod got a deletionTimestamp: stop its containers within the grace period, then remove it.
+     */
+    synchronized void terminate(Instant deadline) {
+        if (stopped || terminating && killDeadline != null && !deadline.isBefore(killDeadline)) {
+            return;
+        }
+        boolean first = !terminating;
+        terminating = true;
+        killDeadline = deadline;
+        cancelPending();
+        if (first) {
+            for (ContainerRun run : allRuns()) {
+                if (run.phase == ContainerRun.Phase.RUNNING) {
+                    run.process.signalGroup("TERM");
+                }
+            }
+        }
+        if (killTimer != null) {
+            killTimer.cancel(false);
+        }
+        long delay = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+        killTimer = settings.executor().schedule(this::killRemaining, delay, TimeUnit.MILLISECONDS);
+        finishIfStopped();
+    }
+
+    private synchronized void killRemaining() {
+        for (ContainerRun run : allRuns()) {
+            if (run.phase == ContainerRun.Phase.RUNNING) {
+                LOG.info(
+                        "pod {}/{} container {} outlived its grace period; SIGKILL",
+                        namespace,
+                        name,
+                        run.name());
+                run.process.signalGroup("KILL");
+            }
+        }
+    }
+
+    private void finishIfStopped() {
+        if (stopped || allRuns().stream().anyMatch(r -> r.phase == ContainerRun.Phase.RUNNING)) {
+            return;
+        }
+        stopped = true;
+        tearDown();
+        settings.executor()
+                .execute(
+                        () -> {
+                            try {
+                                settings.client()
+                                        .pods()
+                                        .inNamespace(namespace)
+                                        .withName(name)
+                                        .withGracePeriod(0)
+                                        .delete();
+                            } catch (KubernetesClientException e) {
+                                LOG.warn(
+                                        "could not remove terminated pod {}/{}",
+                                        namespace,
+                                        name,
+                                        e);
+                            }
+                            onFinished.accept(this);
+                        });
+    }
+
+    /** The pod is gone from the API (or the runtime closes): kill everything now and clean up. */
+    synchronized void forceStop() {
+        if (stopped) {
+            return;
+        }
+        terminating = true;
+        stopped = true;
+        cancelPending();
+        for (ContainerRun run : allRuns()) {
+            if (run.process != null && run.phase == ContainerRun.Phase.RUNNING) {
+                if (!ProcessGroups.killAndWait(run.process.pid(), KILL_WAIT_MILLIS)) {
+                    LOG.warn(
+                            "process group {} of pod {}/{} survived SIGKILL",
+                            run.process.pid(),
+                            namespace,
+                            name);
+                }
+            }
+        }
+        tearDown();
+    }
+
+    private void tearDown() {
+        probes.forEach(ProbeWorker::stop);
+        probes.clear();
+        if (killTimer != null) {
+            killTimer.cancel(false);
+        }
+        if (sandbox != null) {
+            sandbox.close();
+            sandbox = null;
+        }
+        directories.delete();
+    }
+
+    private void cancelPending() {
+        for (ContainerRun run : allRuns()) {
+            if (run.pendingRestart != null) {
+                run.pendingRestart.cancel(false);
+                run.pendingRestart = null;
+            }
+        }
+    }
+
+    private void stopProbesOf(ContainerProcess process) {
+        probes.removeIf(
+                probe -> {
+                    if (probe.isFor(process)) {
+                        probe.stop();
+                        return true;
+                    }
+                    return false;
+                });
+    }
+
+    private List<ContainerRun> allRuns() {
+        List<ContainerRun> all = new ArrayList<>(initContainers);
+        all.addAll(containers);
+        return all;
+    }
+
+    /** The log of a container's current or previous run, for pods/log. */
+    synchronized Optional<Path> logFile(String container, boolean previous) {
+        return allRuns().stream()
+                .filter(r -> r.name().equals(container))
+                .findFirst()
+                .map(r -> previous ? r.previousLog : r.currentLog);
+    }
+
+    synchronized boolean isWriting(String container) {
+        return allRuns().stream()
+                .anyMatch(r -> r.name().equals(container) && r.phase == ContainerRun.Phase.RUNNING);
+    }
+
+    List<String> containerNames() {
+        return allRuns().stream().map(ContainerRun::name).toList();
+    }
+
+    List<String> appContainerNames() {
+        return containers.stream().map(ContainerRun::name).toList();
+    }
+
+    // ---- status ----
+
+    private void setCondition(String type, boolean value, String reason) {
+        String status = value ? "True" : "False";
+        PodCondition existing = conditions.get(type);
+        if (existing != null
+                && existing.getStatus().equals(status)
+                && java.util.Objects.equals(existing.getReason(), reason)) {
+            return;
+        }
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String transition =
+                existing != null && existing.getStatus().equals(status)
+                        ? existing.getLastTransitionTime()
+                        : now;
+        conditions.put(
+                type,
+                new PodConditionBuilder()
+                        .withType(type)
+                        .withStatus(status)
+                        .withReason(reason)
+                        .withLastProbeTime(null)
+                        .withLastTransitionTime(transition)
+                        .build());
+    }
+
+    /** The phase by the kubelet's rules. */
+    private String phase() {
+        if (terminalPhase != null) {
+            return terminalPhase;
+        }
+        if (initContainers.stream().anyMatch(r -> !r.succeeded())) {
+            return "Pending";
+        }
+        boolean anyNeverStarted =
+                containers.stream()
+                        .anyMatch(
+                                r ->
+                                        r.phase == ContainerRun.Phase.WAITING
+                                                && r.lastTerminated == null
+                                                && r.runs == 0);
+        if (anyNeverStarted) {
+            return "Pending";
+        }
+        return "Running";
+    }
+
+    private synchronized PodStatus buildStatus() {
+        String phase = phase();
+        // startNext() sets Initialized once every init container has succeeded; until then it is
+        // False.
+        if (!conditions.containsKey("Initialized")) {
+            setCondition("Initialized", false, "ContainersNotInitialized");
+        }
+        boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
+        boolean allReady = !terminal && containers.stream().allMatch(r -> r.ready);
+        String notReadyReason = terminal ? "PodCompleted" : "ContainersNotReady";
+        setCondition("ContainersReady", allReady, allReady ? null : notReadyReason);
+        setCondition("Ready", allReady, allReady ? null : notReadyReason);
+        PodStatusBuilder status =
+                new PodStatusBuilder()
+                        .withPhase(phase)
+                        .withConditions(new ArrayList<>(conditions.values()))
+                        .withHostIP(settings.network().hostIp())
+                        .addNewHostIP(settings.network().hostIp())
+                        .withQosClass("BestEffort")
+                        .withReason(podReason)
+                        .withMessage(podMessage)
+                        .withInitContainerStatuses(
+                                initContainers.stream().map(ContainerRun::status).toList())
+                        .withContainerStatuses(
+                                containers.stream().map(ContainerRun::status).toList());
+        if (startTime != null) {
+            status.withStartTime(startTime.truncatedTo(ChronoUnit.SECONDS).toString());
+        }
+        if (podIp != null) {
+            status.withPodIP(podIp).withPodIPs(new PodIP(podIp));
+        }
+        return status.build();
+    }
+
+    /** Writes the status soon; writes in a burst collapse into one with the latest state. */
+    private void reportStatus() {
+        synchronized (statusWrites) {
+            if (statusWritePending) {
+                return;
+            }
+            statusWritePending = true;
+        }
+        settings.executor().execute(this::writeStatus);
+    }
+
+    private void writeStatus() {
+        // One write at a time, each with the state at its start: the last write carries the latest
+        // state.
+        synchronized (writeOrder) {
+            synchronized (statusWrites) {
+                statusWritePending = false;
+            }
+            PodStatus status = buildStatus();
+            try {
+                settings.client()
+                        .pods()
+                        .inNamespace(namespace)
+                        .withName(name)
+                        .subresource("status")
+                        .patch(
+                                PatchContext.of(PatchType.JSON_MERGE),
+                                Serialization.asJson(Map.of("status", status)));
+            } catch (KubernetesClientException e) {
+                if (stopped && e.getCause() instanceof java.io.InterruptedIOException) {
+                    LOG.debug(
+                            "status of pod {}/{} not written: the runtime is closing",
+                            namespace,
+                            name);
+                } else if (e.getCode() != 404) {
+                    LOG.warn("could not write the status of pod {}/{}", namespace, name, e);
+                }
+            }
+        }
+    }
 }

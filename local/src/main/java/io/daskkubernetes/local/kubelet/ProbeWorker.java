@@ -3,9 +3,6 @@ package io.daskkubernetes.local.kubelet;
 import io.daskkubernetes.local.network.PodSandbox;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
@@ -17,6 +14,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one probe of one container run (httpGet, tcpSocket or exec) every periodSeconds after
@@ -25,157 +24,192 @@ import java.util.function.Consumer;
  */
 final class ProbeWorker {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ProbeWorker.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ProbeWorker.class);
 
-  private final Probe probe;
-  private final String kind;
-  private final String container;
-  private final io.fabric8.kubernetes.api.model.Container spec;
-  private final String podIp;
-  private final PodSandbox sandbox;
-  private final Consumer<Boolean> onChange;
-  private final ContainerProcessRef processRef = new ContainerProcessRef();
-  private ScheduledFuture<?> schedule;
-  private boolean result;
-  private int successes;
-  private int failures;
+    private final Probe probe;
+    private final String kind;
+    private final String container;
+    private final io.fabric8.kubernetes.api.model.Container spec;
+    private final String podIp;
+    private final PodSandbox sandbox;
+    private final Consumer<Boolean> onChange;
+    private final ContainerProcessRef processRef = new ContainerProcessRef();
+    private ScheduledFuture<?> schedule;
+    private boolean result;
+    private int successes;
+    private int failures;
 
-  private ProbeWorker(Probe probe, String kind, io.fabric8.kubernetes.api.model.Container spec, String podIp,
-                      PodSandbox sandbox, Consumer<Boolean> onChange) {
-    this.probe = probe;
-    this.kind = kind;
-    this.spec = spec;
-    this.container = spec.getName();
-    this.podIp = podIp;
-    this.sandbox = sandbox;
-    this.onChange = onChange;
-    this.result = kind.equals("liveness");
-  }
-
-  /** Holds the process this worker probes, so a runner can stop the probes of a run that ended. */
-  private static final class ContainerProcessRef {
-    private ContainerProcess process;
-  }
-
-  static ProbeWorker start(Probe probe, String kind, io.fabric8.kubernetes.api.model.Container container,
-                           ContainerProcess process, String podIp, PodSandbox sandbox,
-                           ScheduledExecutorService executor, Consumer<Boolean> onChange) {
-    ProbeWorker worker = new ProbeWorker(probe, kind, container, podIp, sandbox, onChange);
-    worker.processRef.process = process;
-    long initialDelay = seconds(probe.getInitialDelaySeconds(), 0);
-    long period = seconds(probe.getPeriodSeconds(), 10);
-    worker.schedule = executor.scheduleWithFixedDelay(worker::runOnce, initialDelay * 1000, period * 1000,
-        TimeUnit.MILLISECONDS);
-    return worker;
-  }
-
-  boolean isFor(ContainerProcess process) {
-    return processRef.process == process;
-  }
-
-  void stop() {
-    schedule.cancel(false);
-  }
-
-  private void runOnce() {
-    boolean success;
-    try {
-      success = check();
-    } catch (RuntimeException e) {
-      LOG.debug("{} probe of {} failed", kind, container, e);
-      success = false;
+    private ProbeWorker(
+            Probe probe,
+            String kind,
+            io.fabric8.kubernetes.api.model.Container spec,
+            String podIp,
+            PodSandbox sandbox,
+            Consumer<Boolean> onChange) {
+        this.probe = probe;
+        this.kind = kind;
+        this.spec = spec;
+        this.container = spec.getName();
+        this.podIp = podIp;
+        this.sandbox = sandbox;
+        this.onChange = onChange;
+        this.result = kind.equals("liveness");
     }
-    if (success) {
-      successes++;
-      failures = 0;
-    } else {
-      failures++;
-      successes = 0;
-    }
-    boolean next = result;
-    if (success && successes >= seconds(probe.getSuccessThreshold(), 1)) {
-      next = true;
-    } else if (!success && failures >= seconds(probe.getFailureThreshold(), 3)) {
-      next = false;
-    }
-    if (next != result) {
-      result = next;
-      onChange.accept(next);
-    }
-  }
 
-  private boolean check() {
-    int timeoutMillis = (int) seconds(probe.getTimeoutSeconds(), 1) * 1000;
-    if (probe.getHttpGet() != null) {
-      var get = probe.getHttpGet();
-      String host = get.getHost() == null || get.getHost().isEmpty() ? podIp : get.getHost();
-      String scheme = get.getScheme() == null ? "http" : get.getScheme().toLowerCase();
-      String path = get.getPath() == null ? "/" : get.getPath();
-      try {
-        HttpURLConnection connection = (HttpURLConnection) URI.create(scheme + "://" + host + ":"
-            + port(get.getPort()) + path).toURL().openConnection();
-        connection.setConnectTimeout(timeoutMillis);
-        connection.setReadTimeout(timeoutMillis);
-        if (get.getHttpHeaders() != null) {
-          get.getHttpHeaders().forEach(h -> connection.setRequestProperty(h.getName(), h.getValue()));
+    /**
+     * Holds the process this worker probes, so a runner can stop the probes of a run that ended.
+     */
+    private static final class ContainerProcessRef {
+        private ContainerProcess process;
+    }
+
+    static ProbeWorker start(
+            Probe probe,
+            String kind,
+            io.fabric8.kubernetes.api.model.Container container,
+            ContainerProcess process,
+            String podIp,
+            PodSandbox sandbox,
+            ScheduledExecutorService executor,
+            Consumer<Boolean> onChange) {
+        ProbeWorker worker = new ProbeWorker(probe, kind, container, podIp, sandbox, onChange);
+        worker.processRef.process = process;
+        long initialDelay = seconds(probe.getInitialDelaySeconds(), 0);
+        long period = seconds(probe.getPeriodSeconds(), 10);
+        worker.schedule =
+                executor.scheduleWithFixedDelay(
+                        worker::runOnce, initialDelay * 1000, period * 1000, TimeUnit.MILLISECONDS);
+        return worker;
+    }
+
+    boolean isFor(ContainerProcess process) {
+        return processRef.process == process;
+    }
+
+    void stop() {
+        schedule.cancel(false);
+    }
+
+    private void runOnce() {
+        boolean success;
+        try {
+            success = check();
+        } catch (RuntimeException e) {
+            LOG.debug("{} probe of {} failed", kind, container, e);
+            success = false;
         }
-        int code = connection.getResponseCode();
-        connection.disconnect();
-        return code >= 200 && code < 400;
-      } catch (IOException e) {
-        return false;
-      }
-    }
-    if (probe.getTcpSocket() != null) {
-      String host = probe.getTcpSocket().getHost() == null ? podIp : probe.getTcpSocket().getHost();
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress(host, port(probe.getTcpSocket().getPort())), timeoutMillis);
-        return true;
-      } catch (IOException e) {
-        return false;
-      }
-    }
-    if (probe.getExec() != null && probe.getExec().getCommand() != null) {
-      List<String> command = new ArrayList<>(sandbox.commandPrefix());
-      command.addAll(probe.getExec().getCommand());
-      try {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
-          process.destroyForcibly();
-          return false;
+        if (success) {
+            successes++;
+            failures = 0;
+        } else {
+            failures++;
+            successes = 0;
         }
-        return process.exitValue() == 0;
-      } catch (IOException e) {
-        return false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    throw new IllegalArgumentException("the " + kind + " probe of container " + container
-        + " has no httpGet, tcpSocket or exec");
-  }
-
-  private int port(IntOrString port) {
-    if (port == null) {
-      throw new IllegalArgumentException("the " + kind + " probe of container " + container + " has no port");
-    }
-    if (port.getIntVal() != null) {
-      return port.getIntVal();
-    }
-    if (spec.getPorts() != null) {
-      for (var containerPort : spec.getPorts()) {
-        if (port.getStrVal().equals(containerPort.getName())) {
-          return containerPort.getContainerPort();
+        boolean next = result;
+        if (success && successes >= seconds(probe.getSuccessThreshold(), 1)) {
+            next = true;
+        } else if (!success && failures >= seconds(probe.getFailureThreshold(), 3)) {
+            next = false;
         }
-      }
+        if (next != result) {
+            result = next;
+            onChange.accept(next);
+        }
     }
-    throw new IllegalArgumentException("the " + kind + " probe of container " + container + " names port \""
-        + port.getStrVal() + "\", which the container does not declare in ports");
-  }
 
-  private static long seconds(Integer value, int defaultValue) {
-    return value == null || value <= 0 ? defaultValue : value;
-  }
+    private boolean check() {
+        int timeoutMillis = (int) seconds(probe.getTimeoutSeconds(), 1) * 1000;
+        if (probe.getHttpGet() != null) {
+            var get = probe.getHttpGet();
+            String host = get.getHost() == null || get.getHost().isEmpty() ? podIp : get.getHost();
+            String scheme = get.getScheme() == null ? "http" : get.getScheme().toLowerCase();
+            String path = get.getPath() == null ? "/" : get.getPath();
+            try {
+                HttpURLConnection connection =
+                        (HttpURLConnection)
+                                URI.create(scheme + "://" + host + ":" + port(get.getPort()) + path)
+                                        .toURL()
+                                        .openConnection();
+                connection.setConnectTimeout(timeoutMillis);
+                connection.setReadTimeout(timeoutMillis);
+                if (get.getHttpHeaders() != null) {
+                    get.getHttpHeaders()
+                            .forEach(h -> connection.setRequestProperty(h.getName(), h.getValue()));
+                }
+                int code = connection.getResponseCode();
+                connection.disconnect();
+                return code >= 200 && code < 400;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        if (probe.getTcpSocket() != null) {
+            String host =
+                    probe.getTcpSocket().getHost() == null ? podIp : probe.getTcpSocket().getHost();
+            try (Socket socket = new Socket()) {
+                socket.connect(
+                        new InetSocketAddress(host, port(probe.getTcpSocket().getPort())),
+                        timeoutMillis);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        if (probe.getExec() != null && probe.getExec().getCommand() != null) {
+            List<String> command = new ArrayList<>(sandbox.commandPrefix());
+            command.addAll(probe.getExec().getCommand());
+            try {
+                Process process =
+                        new ProcessBuilder(command)
+                                .redirectErrorStream(true)
+                                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                                .start();
+                if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    return false;
+                }
+                return process.exitValue() == 0;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        throw new IllegalArgumentException(
+                "the "
+                        + kind
+                        + " probe of container "
+                        + container
+                        + " has no httpGet, tcpSocket or exec");
+    }
+
+    private int port(IntOrString port) {
+        if (port == null) {
+            throw new IllegalArgumentException(
+                    "the " + kind + " probe of container " + container + " has no port");
+        }
+        if (port.getIntVal() != null) {
+            return port.getIntVal();
+        }
+        if (spec.getPorts() != null) {
+            for (var containerPort : spec.getPorts()) {
+                if (port.getStrVal().equals(containerPort.getName())) {
+                    return containerPort.getContainerPort();
+                }
+            }
+        }
+        throw new IllegalArgumentException(
+                "the "
+                        + kind
+                        + " probe of container "
+                        + container
+                        + " names port \""
+                        + port.getStrVal()
+                        + "\", which the container does not declare in ports");
+    }
+
+    private static long seconds(Integer value, int defaultValue) {
+        return value == null || value <= 0 ? defaultValue : value;
+    }
 }

@@ -1,8 +1,5 @@
 package io.daskkubernetes.local.network;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -10,83 +7,92 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A number 0..255 that this runtime owns on this machine while it runs, so that runtimes side by side
- * (parallel tests, a developer's CLI) get their own bridge, pod subnet 10.244.N.0/24, service range
- * 10.96.N.0/24 and name prefix {@code dklN}. Ownership is an OS file lock: it ends with the JVM, so the
- * next runtime that takes the number knows that whatever carries its prefix is left over. The empty lock
- * files stay in /run (a tmpfs): deleting one while another runtime opens it would let two runtimes
- * lock the same number.
+ * A number 0..255 that this runtime owns on this machine while it runs, so that runtimes side by
+ * side (parallel tests, a developer's CLI) get their own bridge, pod subnet 10.244.N.0/24, service
+ * range 10.96.N.0/24 and name prefix {@code dklN}. Ownership is an OS file lock: it ends with the
+ * JVM, so the next runtime that takes the number knows that whatever carries its prefix is left
+ * over. The empty lock files stay in /run (a tmpfs): deleting one while another runtime opens it
+ * would let two runtimes lock the same number.
  */
 final class RuntimeSlot implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RuntimeSlot.class);
-  static final Path LOCK_DIRECTORY = Path.of("/run/dask-local-kubernetes");
-  private static final int SLOTS = 256;
+    private static final Logger LOG = LoggerFactory.getLogger(RuntimeSlot.class);
+    static final Path LOCK_DIRECTORY = Path.of("/run/dask-local-kubernetes");
+    private static final int SLOTS = 256;
 
-  private final int number;
-  private final FileChannel channel;
-  private final FileLock lock;
+    private final int number;
+    private final FileChannel channel;
+    private final FileLock lock;
 
-  private RuntimeSlot(int number, FileChannel channel, FileLock lock) {
-    this.number = number;
-    this.channel = channel;
-    this.lock = lock;
-  }
-
-  static RuntimeSlot acquire() {
-    try {
-      Files.createDirectories(LOCK_DIRECTORY);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot create " + LOCK_DIRECTORY + "; pod networking needs root", e);
+    private RuntimeSlot(int number, FileChannel channel, FileLock lock) {
+        this.number = number;
+        this.channel = channel;
+        this.lock = lock;
     }
-    for (int number = 0; number < SLOTS; number++) {
-      Path file = LOCK_DIRECTORY.resolve("slot-" + number + ".lock");
-      FileChannel channel = null;
-      try {
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = channel.tryLock();
-        if (lock != null) {
-          return new RuntimeSlot(number, channel, lock);
+
+    static RuntimeSlot acquire() {
+        try {
+            Files.createDirectories(LOCK_DIRECTORY);
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "cannot create " + LOCK_DIRECTORY + "; pod networking needs root", e);
         }
-        channel.close();
-      } catch (IOException | OverlappingFileLockException e) {
-        // Taken by another runtime of this JVM (overlapping lock) or unusable: try the next number.
-        LOG.debug("slot {} unavailable: {}", number, e.toString());
-        closeQuietly(channel);
-      }
+        for (int number = 0; number < SLOTS; number++) {
+            Path file = LOCK_DIRECTORY.resolve("slot-" + number + ".lock");
+            FileChannel channel = null;
+            try {
+                channel =
+                        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    return new RuntimeSlot(number, channel, lock);
+                }
+                channel.close();
+            } catch (IOException | OverlappingFileLockException e) {
+                // Taken by another runtime of this JVM (overlapping lock) or unusable: try the next
+                // number.
+                LOG.debug("slot {} unavailable: {}", number, e.toString());
+                closeQuietly(channel);
+            }
+        }
+        throw new IllegalStateException(
+                "all "
+                        + SLOTS
+                        + " local runtime slots are taken (see "
+                        + LOCK_DIRECTORY
+                        + "); close other LocalKubernetes instances");
     }
-    throw new IllegalStateException("all " + SLOTS + " local runtime slots are taken (see " + LOCK_DIRECTORY
-        + "); close other LocalKubernetes instances");
-  }
 
-  private static void closeQuietly(FileChannel channel) {
-    if (channel == null) {
-      return;
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing a slot file failed", e);
+        }
     }
-    try {
-      channel.close();
-    } catch (IOException e) {
-      LOG.debug("closing a slot file failed", e);
+
+    int number() {
+        return number;
     }
-  }
 
-  int number() {
-    return number;
-  }
-
-  String prefix() {
-    return "dkl" + number;
-  }
-
-  @Override
-  public void close() {
-    try {
-      lock.release();
-      channel.close();
-    } catch (IOException e) {
-      LOG.warn("could not release slot {}", number, e);
+    String prefix() {
+        return "dkl" + number;
     }
-  }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            channel.close();
+        } catch (IOException e) {
+            LOG.warn("could not release slot {}", number, e);
+        }
+    }
 }
