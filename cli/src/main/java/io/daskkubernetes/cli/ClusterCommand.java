@@ -1,7 +1,6 @@
 package io.daskkubernetes.cli;
 
 import io.daskkubernetes.cluster.KubeCluster;
-import io.daskkubernetes.config.DaskConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,8 +26,7 @@ final class ClusterCommand implements Callable<Integer> {
             System.out.println("scheduler: " + cluster.schedulerAddress());
             System.out.println("dashboard: " + cluster.dashboardLink());
             System.out.flush();
-            Integer countStart = DaskConfig.load().getInteger("kubernetes.count.start");
-            options.scaleAndWait(cluster, countStart == null ? 0 : countStart, progress);
+            options.scaleAndWait(cluster, cluster.settings().countStart(), progress);
             progress.step("Cluster " + cluster.name() + " is ready; press Ctrl-C to close it");
             // Until a signal, or until someone deletes the cluster (dask-kubernetes delete,
             // kubectl).

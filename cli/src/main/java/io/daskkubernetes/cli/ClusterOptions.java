@@ -1,9 +1,9 @@
 package io.daskkubernetes.cli;
 
 import io.daskkubernetes.cluster.KubeCluster;
-import io.daskkubernetes.spec.DeployMode;
-import io.daskkubernetes.spec.MakePodSpec;
-import io.daskkubernetes.spec.PodTemplates;
+import io.daskkubernetes.config.PodTemplateFiles;
+import io.daskkubernetes.model.DeployMode;
+import io.daskkubernetes.model.MakePodSpec;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -118,7 +118,7 @@ final class ClusterOptions {
                         .kubernetesClient(target.client())
                         .namespace(target.namespace());
         if (template.spec != null) {
-            builder.workerTemplate(PodTemplates.fromYaml(template.spec));
+            builder.workerTemplate(PodTemplateFiles.read(template.spec));
         } else if (template.image != null) {
             MakePodSpec.Builder pod =
                     MakePodSpec.builder().image(template.image).threadsPerWorker(threads);
@@ -149,7 +149,7 @@ final class ClusterOptions {
             builder.env(env);
         }
         // Workers are added after the start, so that their progress can be shown.
-        builder.workers(0);
+        builder.scaleOnStart(false);
         return builder.start();
     }
 
@@ -171,7 +171,8 @@ final class ClusterOptions {
             return;
         }
         int workers = size.workers != null ? size.workers : defaultWorkers;
-        cluster.scale(workers);
-        progress.awaitWorkers(cluster, workers, workerTimeoutSeconds);
+        // kubernetes.count.max may clamp the request: wait for what was actually asked of it.
+        int target = cluster.scale(workers);
+        progress.awaitWorkers(cluster, target, workerTimeoutSeconds);
     }
 }

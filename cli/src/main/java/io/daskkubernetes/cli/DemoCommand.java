@@ -2,7 +2,6 @@ package io.daskkubernetes.cli;
 
 import io.daskkubernetes.cluster.KubeCluster;
 import io.daskkubernetes.local.LocalKubernetes;
-import io.daskkubernetes.spec.PodTemplates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -57,8 +56,8 @@ final class DemoCommand implements Callable<Integer> {
                             KubeCluster.builder()
                                     .closeAtExit(false)
                                     .kubernetesClient(runtime.client())
-                                    .workerTemplate(PodTemplates.fromYaml(workerSpec))
-                                    .workers(0)
+                                    .workerTemplate(workerSpec)
+                                    .scaleOnStart(false)
                                     .start());
             progress.step(
                     "Scheduler at "

@@ -1,11 +1,11 @@
 package io.daskkubernetes.cli;
 
-import io.daskkubernetes.spec.LintFinding;
-import io.daskkubernetes.spec.LintFinding.Severity;
-import io.daskkubernetes.spec.LintResult;
-import io.daskkubernetes.spec.PodTemplates;
-import io.daskkubernetes.spec.SpecException;
-import io.daskkubernetes.spec.SpecLint;
+import io.daskkubernetes.config.PodTemplateFiles;
+import io.daskkubernetes.model.LintFinding;
+import io.daskkubernetes.model.LintFinding.Severity;
+import io.daskkubernetes.model.LintResult;
+import io.daskkubernetes.model.SpecException;
+import io.daskkubernetes.model.SpecLint;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,7 +24,7 @@ final class LintCommand implements Callable<Integer> {
     public Integer call() {
         LintResult result;
         try {
-            result = SpecLint.check(PodTemplates.fromYaml(spec), spec.getFileName().toString());
+            result = SpecLint.check(PodTemplateFiles.read(spec), spec.getFileName().toString());
         } catch (SpecException e) {
             System.out.println("error: " + e.getMessage());
             return 1;

@@ -1,7 +1,7 @@
 package io.daskkubernetes.cli;
 
 import io.daskkubernetes.cluster.KubeCluster;
-import io.daskkubernetes.cluster.WorkerState;
+import io.daskkubernetes.model.WorkerState;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;

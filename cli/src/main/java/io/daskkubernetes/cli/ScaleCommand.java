@@ -1,7 +1,6 @@
 package io.daskkubernetes.cli;
 
 import io.daskkubernetes.cluster.ClusterCatalog;
-import io.daskkubernetes.config.DaskConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -30,9 +29,16 @@ final class ScaleCommand implements Callable<Integer> {
                     "N is " + workers + "; use 0 or more workers");
         }
         try (KubernetesTarget target = root.target()) {
-            new ClusterCatalog(target.client())
-                    .scale(target.namespace(), name, workers, DaskConfig.load());
-            System.out.println("cluster " + name + " scaled to " + workers + " workers");
+            // The cluster's own owner object says what it is; this machine's Dask configuration
+            // plays no part, so a broken ~/.config/dask file cannot block this.
+            int scaledTo =
+                    new ClusterCatalog(target.client()).scale(target.namespace(), name, workers);
+            System.out.println(
+                    "cluster "
+                            + name
+                            + " scaled to "
+                            + scaledTo
+                            + (scaledTo == 1 ? " worker" : " workers"));
             return 0;
         }
     }

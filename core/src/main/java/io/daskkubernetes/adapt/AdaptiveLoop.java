@@ -1,5 +1,8 @@
 package io.daskkubernetes.adapt;
 
+import io.daskkubernetes.model.adapt.AdaptiveDecision;
+import io.daskkubernetes.model.adapt.AdaptiveOptions;
+import io.daskkubernetes.model.adapt.AdaptivePolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.daskkubernetes.adapt;
 
+import io.daskkubernetes.model.adapt.AdaptiveDecision;
 import java.time.Instant;
 
 /**

@@ -1,11 +1,10 @@
 package io.daskkubernetes.cluster;
 
-import io.daskkubernetes.config.DaskConfig;
+import io.daskkubernetes.model.ClusterModel;
+import io.daskkubernetes.model.DaskLabels;
+import io.daskkubernetes.model.SchedulerPorts;
 import io.daskkubernetes.scheduler.SchedulerClient;
 import io.daskkubernetes.scheduler.SchedulerClients;
-import io.daskkubernetes.spec.ClusterModel;
-import io.daskkubernetes.spec.DaskLabels;
-import io.daskkubernetes.spec.SchedulerPorts;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,13 +12,13 @@ import io.fabric8.kubernetes.client.dsl.LogWatch;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -61,11 +60,14 @@ public final class ClusterCatalog {
 
     /**
      * Scales a cluster started elsewhere, retiring workers through its scheduler as {@link
-     * KubeCluster#scale} does.
+     * KubeCluster#scale} does, at most to the {@code kubernetes.count.max} it was started with.
+     * Only the cluster's owner object is read, not this machine's configuration.
+     *
+     * @return the number of workers aimed at after that clamp
      */
-    public void scale(String namespace, String name, int workers, DaskConfig config) {
+    public int scale(String namespace, String name, int workers) {
         ConfigMap owner = owner(namespace, name);
-        ClusterModel model = ClusterModel.fromOwner(owner, config);
+        ClusterModel model = ClusterModel.fromOwner(owner, new SecureRandom());
         ExecutorService creators = Executors.newFixedThreadPool(4);
         try (SchedulerEndpoint endpoint = reachScheduler(owner, model);
                 SchedulerClient scheduler =
@@ -73,7 +75,8 @@ public final class ClusterCatalog {
                                 endpoint.tcpAddress(),
                                 URI.create(endpoint.dashboardBase()),
                                 WAIT)) {
-            new WorkerPool(client, model, () -> scheduler, OptionalInt.empty(), creators)
+            return new WorkerPool(
+                            client, model, () -> scheduler, model.settings().countMax(), creators)
                     .scale(workers);
         } catch (IOException e) {
             throw new ClusterException(
@@ -122,7 +125,7 @@ public final class ClusterCatalog {
      */
     public void delete(String namespace, String name) {
         ConfigMap owner = owner(namespace, name);
-        ClusterModel model = ClusterModel.fromOwner(owner, DaskConfig.load());
+        ClusterModel model = ClusterModel.fromOwner(owner, new SecureRandom());
         new ClusterObjects(client, namespace).deleteAll(model, WAIT);
     }
 

@@ -1,6 +1,6 @@
 package io.daskkubernetes.cluster;
 
-import io.daskkubernetes.spec.ClusterModel;
+import io.daskkubernetes.model.ClusterModel;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;

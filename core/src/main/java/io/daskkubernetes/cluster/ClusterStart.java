@@ -1,12 +1,13 @@
 package io.daskkubernetes.cluster;
 
+import io.daskkubernetes.model.ClusterModel;
+import io.daskkubernetes.model.ClusterSettings;
+import io.daskkubernetes.model.DeployMode;
 import io.daskkubernetes.scheduler.SchedulerClient;
 import io.daskkubernetes.scheduler.SchedulerClients;
-import io.daskkubernetes.spec.ClusterModel;
-import io.daskkubernetes.spec.ClusterSpec;
-import io.daskkubernetes.spec.DeployMode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,7 +25,7 @@ final class ClusterStart {
 
     final KubernetesClient client;
     final boolean ownsClient;
-    final ClusterSpec spec;
+    final ClusterSettings settings;
     final boolean closeAtExit;
     final ExecutorService podCreators;
     ClusterModel model;
@@ -34,10 +35,13 @@ final class ClusterStart {
     SchedulerClient scheduler;
 
     ClusterStart(
-            KubernetesClient client, boolean ownsClient, ClusterSpec spec, boolean closeAtExit) {
+            KubernetesClient client,
+            boolean ownsClient,
+            ClusterSettings settings,
+            boolean closeAtExit) {
         this.client = client;
         this.ownsClient = ownsClient;
-        this.spec = spec;
+        this.settings = settings;
         this.closeAtExit = closeAtExit;
         this.podCreators =
                 Executors.newFixedThreadPool(
@@ -51,11 +55,11 @@ final class ClusterStart {
 
     /** Runs every step; {@code schedulerProgram} is the program of deploy mode local. */
     ClusterStart run(String schedulerProgram) {
-        String namespace = KubernetesAccess.namespace(spec.namespace().orElse(null), client);
-        Duration wait = spec.schedulerServiceWaitTimeout();
+        String namespace = KubernetesAccess.namespace(settings.namespace().orElse(null), client);
+        Duration wait = settings.schedulerServiceWaitTimeout();
         objects = new ClusterObjects(client, namespace);
         try {
-            if (spec.deployMode() == DeployMode.LOCAL) {
+            if (settings.deployMode() == DeployMode.LOCAL) {
                 startLocalScheduler(schedulerProgram, namespace, wait);
             } else {
                 startSchedulerPod(namespace, wait);
@@ -77,12 +81,15 @@ final class ClusterStart {
                         program, URI.create(client.getConfiguration().getMasterUrl()), wait);
         createOwner(
                 ClusterModel.withExternalScheduler(
-                        spec, namespace, localScheduler.addressForWorkers()));
+                        settings,
+                        namespace,
+                        localScheduler.addressForWorkers(),
+                        new SecureRandom()));
         endpoint = localScheduler.endpoint();
     }
 
     private void startSchedulerPod(String namespace, Duration wait) {
-        createOwner(ClusterModel.of(spec, namespace));
+        createOwner(ClusterModel.of(settings, namespace, new SecureRandom()));
         log.info("Creating scheduler for cluster {} in namespace {}", model.name(), namespace);
         objects.create(model.schedulerPod());
         objects.create(model.schedulerService());

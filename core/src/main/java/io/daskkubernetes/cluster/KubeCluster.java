@@ -1,15 +1,19 @@
 package io.daskkubernetes.cluster;
 
 import io.daskkubernetes.adapt.AdaptiveLoop;
-import io.daskkubernetes.adapt.AdaptiveOptions;
+import io.daskkubernetes.config.ClusterSettingsResolver;
 import io.daskkubernetes.config.DaskConfig;
+import io.daskkubernetes.config.PodTemplateFiles;
+import io.daskkubernetes.config.UnusedConfigKeys;
+import io.daskkubernetes.model.AffinityMode;
+import io.daskkubernetes.model.ClusterModel;
+import io.daskkubernetes.model.ClusterSettings;
+import io.daskkubernetes.model.DashboardLink;
+import io.daskkubernetes.model.DeployMode;
+import io.daskkubernetes.model.PodTemplates;
+import io.daskkubernetes.model.WorkerState;
+import io.daskkubernetes.model.adapt.AdaptiveOptions;
 import io.daskkubernetes.scheduler.SchedulerClient;
-import io.daskkubernetes.spec.AffinityMode;
-import io.daskkubernetes.spec.ClusterModel;
-import io.daskkubernetes.spec.ClusterSpec;
-import io.daskkubernetes.spec.DashboardLink;
-import io.daskkubernetes.spec.DeployMode;
-import io.daskkubernetes.spec.PodTemplates;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -20,6 +24,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -46,7 +51,7 @@ public final class KubeCluster implements AutoCloseable {
 
     private final KubernetesClient client;
     private final boolean ownsClient;
-    private final ClusterSpec spec;
+    private final ClusterSettings settings;
     private final ClusterModel model;
     private final ClusterObjects objects;
     private final SchedulerEndpoint endpoint;
@@ -61,14 +66,15 @@ public final class KubeCluster implements AutoCloseable {
     private KubeCluster(ClusterStart started) {
         this.client = started.client;
         this.ownsClient = started.ownsClient;
-        this.spec = started.spec;
+        this.settings = started.settings;
         this.model = started.model;
         this.objects = started.objects;
         this.endpoint = started.endpoint;
         this.localScheduler = started.localScheduler;
         this.scheduler = started.scheduler;
         this.podCreators = started.podCreators;
-        this.workers = new WorkerPool(client, model, () -> scheduler, spec.countMax(), podCreators);
+        this.workers =
+                new WorkerPool(client, model, () -> scheduler, settings.countMax(), podCreators);
         this.shutdownHook =
                 started.closeAtExit
                         ? new Thread(
@@ -80,7 +86,7 @@ public final class KubeCluster implements AutoCloseable {
     }
 
     public static KubeCluster fromYaml(Path workerSpec) {
-        return builder().workerTemplate(PodTemplates.fromYaml(workerSpec)).start();
+        return builder().workerTemplate(workerSpec).start();
     }
 
     public static KubeCluster fromMap(Map<String, Object> workerSpec) {
@@ -105,16 +111,25 @@ public final class KubeCluster implements AutoCloseable {
 
     // --- scaling ---
 
-    /** Grows or shrinks to exactly {@code n} workers; stops adaptive scaling, as upstream does. */
-    public void scale(int n) {
+    /**
+     * Grows or shrinks to {@code n} workers, at most {@code kubernetes.count.max} (a warning says
+     * so when it clamps); stops adaptive scaling, as upstream does.
+     *
+     * @return the number of workers aimed at after the clamp
+     */
+    public int scale(int n) {
         stopAdapting();
-        workers.scale(n);
+        return workers.scale(n);
     }
 
-    /** Grows to {@code n} workers if there are fewer; never shrinks. */
-    public void scaleUp(int n) {
+    /**
+     * Grows to {@code n} workers if there are fewer; never shrinks.
+     *
+     * @return the number of workers aimed at
+     */
+    public int scaleUp(int n) {
         stopAdapting();
-        workers.scaleUp(n);
+        return workers.scaleUp(n);
     }
 
     /** Retires and removes these workers, given by pod name, Dask worker name or Dask address. */
@@ -140,8 +155,8 @@ public final class KubeCluster implements AutoCloseable {
      * The adaptive loop while the cluster adapts; empty after {@code scale}, {@code scaleUp} or
      * {@code close}.
      */
-    public synchronized java.util.Optional<AdaptiveLoop> adaptive() {
-        return java.util.Optional.ofNullable(adaptive);
+    public synchronized Optional<AdaptiveLoop> adaptive() {
+        return Optional.ofNullable(adaptive);
     }
 
     private synchronized void stopAdapting() {
@@ -174,11 +189,16 @@ public final class KubeCluster implements AutoCloseable {
     /** The dashboard, formatted from {@code distributed.dashboard.link}. */
     public String dashboardLink() {
         return DashboardLink.format(
-                spec.dashboardLinkTemplate(),
+                settings.dashboardLinkTemplate(),
                 "http",
                 endpoint.host(),
                 endpoint.dashboardPort(),
                 System.getenv());
+    }
+
+    /** The settings the cluster was started with, after configuration was applied. */
+    public ClusterSettings settings() {
+        return settings;
     }
 
     /** Every worker: its pod, phase and, once registered, its Dask address. */
@@ -315,12 +335,13 @@ public final class KubeCluster implements AutoCloseable {
         private DaskConfig config;
 
         /** Options of the cluster's spec, laid over configuration when the cluster starts. */
-        private final List<Consumer<ClusterSpec.Builder>> specOptions = new ArrayList<>();
+        private final List<Consumer<ClusterSettingsResolver>> specOptions = new ArrayList<>();
 
         private KubernetesClient client;
         private String context;
         private String schedulerProgram = "dask-scheduler";
         private boolean closeAtExit = true;
+        private boolean scaleOnStart = true;
 
         private Builder() {}
 
@@ -335,7 +356,7 @@ public final class KubeCluster implements AutoCloseable {
         }
 
         public Builder workerTemplate(Path yamlFile) {
-            return workerTemplate(PodTemplates.fromYaml(yamlFile));
+            return workerTemplate(PodTemplateFiles.read(yamlFile));
         }
 
         public Builder schedulerTemplate(Pod template) {
@@ -420,15 +441,37 @@ public final class KubeCluster implements AutoCloseable {
             return this;
         }
 
-        /** Validates everything, then creates the cluster and waits for its scheduler. */
-        public KubeCluster start() {
-            ClusterSpec.Builder specBuilder =
-                    ClusterSpec.builder(config != null ? config : DaskConfig.load());
-            specOptions.forEach(option -> option.accept(specBuilder));
-            ClusterSpec spec = specBuilder.build();
-            for (var finding : spec.findings()) {
+        /**
+         * Whether {@link #start} also starts {@code kubernetes.count.start} workers (the default).
+         * A caller that shows their progress turns it off and scales to {@code
+         * settings().countStart()} itself.
+         */
+        public Builder scaleOnStart(boolean scale) {
+            this.scaleOnStart = scale;
+            return this;
+        }
+
+        /**
+         * The settings this builder stands for: configuration with the builder's options on top,
+         * resolved and checked, with nothing created.
+         */
+        public ClusterSettings settings() {
+            DaskConfig resolvedConfig = config != null ? config : DaskConfig.load();
+            ClusterSettingsResolver resolver = ClusterSettingsResolver.of(resolvedConfig);
+            specOptions.forEach(option -> option.accept(resolver));
+            ClusterSettings settings = resolver.resolve();
+            for (String warning : UnusedConfigKeys.find(resolvedConfig)) {
+                log.warn(warning);
+            }
+            for (var finding : settings.findings()) {
                 log.warn("{}: {}", finding.fieldPath(), finding.message());
             }
+            return settings;
+        }
+
+        /** Validates everything, then creates the cluster and waits for its scheduler. */
+        public KubeCluster start() {
+            ClusterSettings spec = settings();
             boolean ownsClient = client == null;
             KubernetesClient kubernetes = ownsClient ? KubernetesAccess.connect(context) : client;
             KubeCluster cluster;
@@ -443,7 +486,7 @@ public final class KubeCluster implements AutoCloseable {
                 }
                 throw e;
             }
-            if (spec.countStart() > 0) {
+            if (scaleOnStart && spec.countStart() > 0) {
                 try {
                     cluster.workers.scale(spec.countStart());
                 } catch (RuntimeException e) {

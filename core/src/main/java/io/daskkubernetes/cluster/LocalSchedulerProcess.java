@@ -1,6 +1,6 @@
 package io.daskkubernetes.cluster;
 
-import io.daskkubernetes.spec.ClusterModel;
+import io.daskkubernetes.model.ClusterModel;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.Inet4Address;

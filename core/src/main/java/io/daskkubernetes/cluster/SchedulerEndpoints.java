@@ -1,6 +1,6 @@
 package io.daskkubernetes.cluster;
 
-import io.daskkubernetes.spec.SchedulerPorts;
+import io.daskkubernetes.model.SchedulerPorts;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;

@@ -1,20 +1,20 @@
 package io.daskkubernetes.cluster;
 
 import io.daskkubernetes.adapt.AdaptiveCluster;
+import io.daskkubernetes.model.ClusterModel;
+import io.daskkubernetes.model.WorkerPlan;
+import io.daskkubernetes.model.WorkerState;
 import io.daskkubernetes.scheduler.DaskWorker;
 import io.daskkubernetes.scheduler.SchedulerClient;
-import io.daskkubernetes.spec.ClusterModel;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -23,12 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker pods of one cluster, kept in step with its Dask workers.
- *
- * <p>Growing creates the missing pods at once, concurrently. Shrinking never deletes a running
- * worker's pod first: pods whose worker never registered go first, then the scheduler names the
- * workers to close, retires them (their data moves to the survivors) and only then are their pods
- * deleted. A Dask worker's name is its pod's name, so the two sides map one to one.
+ * The worker pods of one cluster, kept in step with its Dask workers: the part that observes and
+ * carries out a {@link WorkerPlan}. What to create, retire and delete is decided by the plan;
+ * observing never changes anything.
  */
 final class WorkerPool implements AdaptiveCluster {
 
@@ -54,140 +51,85 @@ final class WorkerPool implements AdaptiveCluster {
     }
 
     /**
-     * Every worker pod that has not ended, joined with its Dask worker; ended pods are deleted on
-     * the way.
+     * Every worker pod not being deleted, ended ones included, joined with its Dask worker. Reads
+     * only.
      */
-    synchronized List<WorkerState> states() {
+    List<WorkerState> observe() {
         Map<String, String> addressByName = new HashMap<>();
         for (DaskWorker worker : scheduler.get().workers()) {
             addressByName.put(worker.name(), worker.address());
         }
         List<WorkerState> states = new ArrayList<>();
-        List<String> ended = new ArrayList<>();
         for (Pod pod : listPods()) {
-            String name = pod.getMetadata().getName();
             if (pod.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }
+            String name = pod.getMetadata().getName();
             String phase =
                     pod.getStatus() == null || pod.getStatus().getPhase() == null
                             ? "Pending"
                             : pod.getStatus().getPhase();
-            WorkerState state = new WorkerState(name, phase, addressByName.get(name));
-            if (state.ended()) {
-                ended.add(name);
-            } else {
-                states.add(state);
-            }
-        }
-        if (!ended.isEmpty()) {
-            log.info("Cleaning up ended worker pods: {}", ended);
-            deletePods(ended);
+            states.add(new WorkerState(name, phase, addressByName.get(name)));
         }
         return states;
     }
 
-    synchronized void scale(int workers) {
-        if (workers < 0) {
-            throw new IllegalArgumentException("scale: " + workers + " workers; use 0 or more");
-        }
-        int wanted = clampToMax(workers);
-        List<WorkerState> current = states();
-        if (wanted > current.size()) {
-            createPods(wanted - current.size());
-        } else if (wanted < current.size()) {
-            removeDownTo(current, wanted);
-        }
+    /** The workers that count: pods that have not ended. Reads only. */
+    List<WorkerState> states() {
+        return observe().stream().filter(state -> !state.ended()).toList();
     }
 
-    synchronized void scaleUp(int workers) {
-        int wanted = clampToMax(workers);
-        int current = states().size();
-        if (wanted > current) {
-            createPods(wanted - current);
+    /**
+     * Grows or shrinks to {@code workers}, at most {@code kubernetes.count.max}; returns the number
+     * aimed at.
+     */
+    synchronized int scale(int workers) {
+        WorkerPlan plan = WorkerPlan.toReach(observe(), workers, countMax);
+        plan.clampWarning().ifPresent(log::warn);
+        deletePods(plan.podsToDeleteNow());
+        createPods(plan.toCreate());
+        if (plan.workersToChoose() > 0) {
+            carryOut(plan.retire(scheduler.get().workersToClose(plan.workersToChoose())));
         }
+        return plan.target();
+    }
+
+    /** Grows to {@code workers} if there are fewer; never shrinks. Returns the number aimed at. */
+    synchronized int scaleUp(int workers) {
+        WorkerPlan plan = WorkerPlan.toReach(observe(), workers, countMax);
+        plan.clampWarning().ifPresent(log::warn);
+        deletePods(plan.endedPods());
+        createPods(plan.toCreate());
+        return Math.max(plan.target(), plan.live().size());
     }
 
     /** Removes the named workers: pod names, Dask worker names or Dask addresses. */
     synchronized void scaleDown(Collection<String> workers) {
-        List<WorkerState> current = states();
-        List<WorkerState> chosen = new ArrayList<>();
-        Set<String> unknown = new LinkedHashSet<>(workers);
-        for (WorkerState state : current) {
-            if (workers.contains(state.podName())
-                    || (state.registered() && workers.contains(state.daskAddress()))) {
-                chosen.add(state);
-                unknown.remove(state.podName());
-                unknown.remove(state.daskAddress());
-            }
-        }
-        if (!unknown.isEmpty()) {
+        try {
+            carryOut(WorkerPlan.removing(states(), workers));
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
-                    "scaleDown: no worker of cluster "
-                            + model.name()
-                            + " is called "
-                            + unknown
-                            + "; workers are "
-                            + current.stream().map(WorkerState::podName).toList());
+                    "scaleDown: cluster " + model.name() + " has " + e.getMessage(), e);
         }
-        retireAndDelete(chosen);
     }
 
-    private int clampToMax(int workers) {
-        if (countMax.isPresent() && workers > countMax.getAsInt()) {
-            log.warn(
-                    "Asked for {} workers, but kubernetes.count.max is {}; scaling to {}",
-                    workers,
-                    countMax.getAsInt(),
-                    countMax.getAsInt());
-            return countMax.getAsInt();
-        }
-        return workers;
-    }
-
-    private void removeDownTo(List<WorkerState> current, int target) {
-        ScaleDownPlan plan = ScaleDownPlan.of(current, target);
-        List<String> doomed = new ArrayList<>(plan.deleteAtOnce());
-        if (plan.toRetire() > 0) {
-            doomed.addAll(podsOf(scheduler.get().workersToClose(plan.toRetire()), current));
-        }
-        retireAndDelete(
-                doomed.stream()
-                        .flatMap(pod -> current.stream().filter(s -> s.podName().equals(pod)))
-                        .toList());
-    }
-
-    private void retireAndDelete(List<WorkerState> doomed) {
-        List<String> addresses =
-                doomed.stream()
-                        .filter(WorkerState::registered)
-                        .map(WorkerState::daskAddress)
-                        .toList();
-        if (!addresses.isEmpty()) {
+    private void carryOut(WorkerPlan.Removal removal) {
+        if (!removal.addressesToRetire().isEmpty()) {
             log.info(
-                    "Retiring {} worker(s) through the scheduler: {}", addresses.size(), addresses);
-            scheduler.get().retireWorkers(addresses);
+                    "Retiring {} worker(s) through the scheduler: {}",
+                    removal.addressesToRetire().size(),
+                    removal.addressesToRetire());
+            scheduler.get().retireWorkers(removal.addressesToRetire());
         }
         // Under a nanny a worker retired over HTTP would come back under a new address: delete its
         // pod now.
-        deletePods(doomed.stream().map(WorkerState::podName).toList());
-    }
-
-    /** The pods of these Dask workers, in the scheduler's order of preference. */
-    private static List<String> podsOf(List<String> addresses, List<WorkerState> states) {
-        Map<String, String> podByAddress = new HashMap<>();
-        for (WorkerState state : states) {
-            if (state.registered()) {
-                podByAddress.put(state.daskAddress(), state.podName());
-            }
-        }
-        return addresses.stream()
-                .map(podByAddress::get)
-                .filter(java.util.Objects::nonNull)
-                .toList();
+        deletePods(removal.podsToDelete());
     }
 
     private void createPods(int count) {
+        if (count == 0) {
+            return;
+        }
         log.info("Creating {} worker pod(s) for {}", count, model.name());
         List<CompletableFuture<Void>> creations = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -214,6 +156,9 @@ final class WorkerPool implements AdaptiveCluster {
     }
 
     private void deletePods(List<String> names) {
+        if (!names.isEmpty()) {
+            log.info("Deleting worker pod(s) of {}: {}", model.name(), names);
+        }
         for (String name : names) {
             client.pods().inNamespace(model.namespace()).withName(name).delete();
         }
@@ -231,7 +176,7 @@ final class WorkerPool implements AdaptiveCluster {
 
     @Override
     public int schedulerTarget(Duration targetDuration) {
-        return scheduler.get().adaptiveTarget();
+        return scheduler.get().adaptiveTarget(targetDuration);
     }
 
     @Override
@@ -241,11 +186,12 @@ final class WorkerPool implements AdaptiveCluster {
 
     @Override
     public List<String> workersToRemove(int target) {
-        List<WorkerState> current = states();
-        ScaleDownPlan plan = ScaleDownPlan.of(current, target);
-        List<String> names = new ArrayList<>(plan.deleteAtOnce());
-        if (plan.toRetire() > 0) {
-            names.addAll(podsOf(scheduler.get().workersToClose(plan.toRetire()), current));
+        WorkerPlan plan = WorkerPlan.toReach(observe(), target, OptionalInt.empty());
+        List<String> names = new ArrayList<>(plan.unregisteredToDelete());
+        if (plan.workersToChoose() > 0) {
+            names.addAll(
+                    plan.retire(scheduler.get().workersToClose(plan.workersToChoose()))
+                            .podsToDelete());
         }
         return names;
     }
@@ -258,8 +204,8 @@ final class WorkerPool implements AdaptiveCluster {
     @Override
     public synchronized void removeWorkers(List<String> podNames) {
         // Workers may have gone since the policy named them; remove those still here.
-        List<WorkerState> doomed =
-                states().stream().filter(s -> podNames.contains(s.podName())).toList();
-        retireAndDelete(doomed);
+        List<String> stillHere =
+                states().stream().map(WorkerState::podName).filter(podNames::contains).toList();
+        carryOut(WorkerPlan.removing(states(), stillHere));
     }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Dask-compatible configuration, immutable. Layers, later ones winning: the defaults of classic
@@ -160,6 +161,22 @@ public final class DaskConfig {
             }
             key = key.substring(0, dot);
         }
+    }
+
+    /**
+     * Every leaf key under {@code prefix} (dotted, '-' for '_') that a file, a variable or an
+     * explicit argument set, with where it was set; the built-in defaults are left out.
+     */
+    public Map<String, String> keysSetByUser(String prefix) {
+        Map<String, String> keys = new TreeMap<>();
+        String normalisedPrefix = normalise(prefix) + ".";
+        origins.forEach(
+                (key, origin) -> {
+                    if (key.startsWith(normalisedPrefix) && !DEFAULTS_SOURCE.equals(origin)) {
+                        keys.put(key, origin);
+                    }
+                });
+        return keys;
     }
 
     private ConfigException wrongType(String dottedKey, Object value, String expected, String fix) {

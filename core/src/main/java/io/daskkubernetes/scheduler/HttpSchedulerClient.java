@@ -141,6 +141,12 @@ public final class HttpSchedulerClient implements SchedulerClient {
         return DaskReplies.asInt(op, reply.get("workers"));
     }
 
+    /** Asked over TCP: the HTTP route takes no target duration. */
+    @Override
+    public int adaptiveTarget(Duration targetDuration) {
+        return tcpClient("adaptive_target").adaptiveTarget(targetDuration);
+    }
+
     /** Asked over TCP: the HTTP API has no such route. */
     @Override
     public List<String> workersToClose(int n) {

@@ -1,5 +1,6 @@
 package io.daskkubernetes.scheduler;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,13 @@ public interface SchedulerClient extends AutoCloseable {
      * Scheduler.adaptive_target}).
      */
     int adaptiveTarget();
+
+    /**
+     * As {@link #adaptiveTarget()}, for a chosen {@code target_duration}: how long the scheduler
+     * should aim to take over its current work (Dask's {@code distributed.adaptive.target-duration}
+     * otherwise, 5 s by default).
+     */
+    int adaptiveTarget(Duration targetDuration);
 
     /**
      * The addresses of the workers the scheduler would close to shrink by {@code n}: idle ones

@@ -80,6 +80,7 @@ public final class TcpSchedulerClient implements SchedulerClient {
      * take); {@link #adaptiveTarget()} uses the scheduler's {@code
      * distributed.adaptive.target-duration}, 5 s by default.
      */
+    @Override
     public int adaptiveTarget(Duration targetDuration) {
         if (targetDuration == null || targetDuration.isZero() || targetDuration.isNegative()) {
             throw new IllegalArgumentException(

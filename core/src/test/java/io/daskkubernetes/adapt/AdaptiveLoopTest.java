@@ -3,6 +3,8 @@ package io.daskkubernetes.adapt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.daskkubernetes.model.adapt.AdaptiveDecision;
+import io.daskkubernetes.model.adapt.AdaptiveOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,14 +1,14 @@
 package io.daskkubernetes.bench;
 
-import io.daskkubernetes.adapt.AdaptiveDecision;
 import io.daskkubernetes.adapt.AdaptiveLoop;
-import io.daskkubernetes.adapt.AdaptiveOptions;
 import io.daskkubernetes.adapt.AdaptiveRound;
 import io.daskkubernetes.cluster.KubeCluster;
 import io.daskkubernetes.config.ConfigSources;
 import io.daskkubernetes.config.DaskConfig;
+import io.daskkubernetes.config.PodTemplateFiles;
 import io.daskkubernetes.local.LocalKubernetes;
-import io.daskkubernetes.spec.PodTemplates;
+import io.daskkubernetes.model.adapt.AdaptiveDecision;
+import io.daskkubernetes.model.adapt.AdaptiveOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +61,7 @@ public final class AdaptiveReactionBenchmark {
                         .kubernetesClient(runtime.client())
                         .config(config)
                         .namespace("default")
-                        .workerTemplate(PodTemplates.fromYaml(SPEC))
+                        .workerTemplate(PodTemplateFiles.read(SPEC))
                         .start()) {
             AdaptiveOptions options = AdaptiveOptions.of(1, 6);
             AdaptiveLoop loop = cluster.adapt(options);

@@ -3,10 +3,10 @@ package io.daskkubernetes.bench;
 import io.daskkubernetes.cluster.KubeCluster;
 import io.daskkubernetes.config.ConfigSources;
 import io.daskkubernetes.config.DaskConfig;
+import io.daskkubernetes.config.PodTemplateFiles;
 import io.daskkubernetes.local.LocalKubernetes;
 import io.daskkubernetes.scheduler.SchedulerClient;
 import io.daskkubernetes.scheduler.TcpSchedulerClient;
-import io.daskkubernetes.spec.PodTemplates;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -67,7 +67,7 @@ public final class ScaleUpBenchmark {
                         .kubernetesClient(runtime.client())
                         .config(config)
                         .namespace("default")
-                        .workerTemplate(PodTemplates.fromYaml(SPEC))
+                        .workerTemplate(PodTemplateFiles.read(SPEC))
                         .start()) {
             long start = System.nanoTime();
             cluster.scale(WORKERS);

@@ -3,13 +3,14 @@ package io.daskkubernetes.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.daskkubernetes.adapt.AdaptiveDecision;
 import io.daskkubernetes.adapt.AdaptiveLoop;
-import io.daskkubernetes.adapt.AdaptiveOptions;
 import io.daskkubernetes.adapt.AdaptiveRound;
+import io.daskkubernetes.config.PodTemplateFiles;
 import io.daskkubernetes.local.LocalKubernetes;
-import io.daskkubernetes.spec.ClusterModel;
-import io.daskkubernetes.spec.PodTemplates;
+import io.daskkubernetes.model.ClusterModel;
+import io.daskkubernetes.model.WorkerState;
+import io.daskkubernetes.model.adapt.AdaptiveDecision;
+import io.daskkubernetes.model.adapt.AdaptiveOptions;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ class AdaptiveEndToEndTest {
 
     static KubeCluster.Builder cluster() {
         return KubeClusterEndToEndTest.clusterOn(runtime.client())
-                .workerTemplate(PodTemplates.fromYaml(WORKER_SPEC));
+                .workerTemplate(PodTemplateFiles.read(WORKER_SPEC));
     }
 
     @Test
@@ -159,7 +160,7 @@ class AdaptiveEndToEndTest {
     @Test
     void adaptsTheSameThroughDasksTcpProtocolWhenTheHttpApiIsOff() throws Exception {
         Pod schedulerWithoutHttpApi =
-                new PodBuilder(PodTemplates.fromYaml(WORKER_SPEC))
+                new PodBuilder(PodTemplateFiles.read(WORKER_SPEC))
                         .editSpec()
                         .editFirstContainer()
                         .withArgs(

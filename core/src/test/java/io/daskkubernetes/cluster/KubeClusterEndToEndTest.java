@@ -6,11 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.daskkubernetes.config.ConfigSources;
 import io.daskkubernetes.config.DaskConfig;
+import io.daskkubernetes.config.PodTemplateFiles;
 import io.daskkubernetes.local.LocalKubernetes;
+import io.daskkubernetes.model.DaskLabels;
+import io.daskkubernetes.model.DeployMode;
+import io.daskkubernetes.model.WorkerState;
 import io.daskkubernetes.scheduler.DaskWorker;
-import io.daskkubernetes.spec.DaskLabels;
-import io.daskkubernetes.spec.DeployMode;
-import io.daskkubernetes.spec.PodTemplates;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -75,7 +76,7 @@ class KubeClusterEndToEndTest {
     void theSeedsSpecAsItIsComputesTheArrayMeanAndLeavesNothingBehind() throws Exception {
         String name;
         try (KubeCluster cluster =
-                cluster().workerTemplate(PodTemplates.fromYaml(SEED_SPEC)).start()) {
+                cluster().workerTemplate(PodTemplateFiles.read(SEED_SPEC)).start()) {
             name = cluster.name();
             cluster.scale(3);
             await().atMost(REGISTRATION).until(() -> registered(cluster) == 3);
@@ -106,7 +107,7 @@ class KubeClusterEndToEndTest {
         Files.createFile(executions);
         executions.toFile().setWritable(true, false);
         try (KubeCluster cluster =
-                cluster().workerTemplate(PodTemplates.fromYaml(SEED_SPEC)).start()) {
+                cluster().workerTemplate(PodTemplateFiles.read(SEED_SPEC)).start()) {
             cluster.scale(3);
             await().atMost(REGISTRATION).until(() -> registered(cluster) == 3);
             try (PythonClient python =
@@ -133,7 +134,7 @@ class KubeClusterEndToEndTest {
         String name;
         try (KubeCluster cluster =
                 cluster()
-                        .workerTemplate(PodTemplates.fromYaml(SEED_SPEC))
+                        .workerTemplate(PodTemplateFiles.read(SEED_SPEC))
                         .deployMode(DeployMode.LOCAL)
                         .schedulerProgram("/usr/bin/dask-scheduler")
                         .start()) {
@@ -163,7 +164,7 @@ class KubeClusterEndToEndTest {
     @Test
     void aSchedulerThatCannotStartFailsFastWithItsReasonAndLeavesNothing() {
         Pod badScheduler =
-                new PodBuilder(PodTemplates.fromYaml(SEED_SPEC))
+                new PodBuilder(PodTemplateFiles.read(SEED_SPEC))
                         .editSpec()
                         .editFirstContainer()
                         .withArgs("dask-scheduler", "--no-such-flag")
@@ -175,7 +176,7 @@ class KubeClusterEndToEndTest {
                         () ->
                                 cluster()
                                         .name(name)
-                                        .workerTemplate(PodTemplates.fromYaml(SEED_SPEC))
+                                        .workerTemplate(PodTemplateFiles.read(SEED_SPEC))
                                         .schedulerTemplate(badScheduler)
                                         .start())
                 .isInstanceOf(ClusterException.class)
@@ -196,13 +197,13 @@ class KubeClusterEndToEndTest {
         try (KubeCluster first =
                 cluster()
                         .name("twin-name")
-                        .workerTemplate(PodTemplates.fromYaml(SEED_SPEC))
+                        .workerTemplate(PodTemplateFiles.read(SEED_SPEC))
                         .start()) {
             assertThatThrownBy(
                             () ->
                                     cluster()
                                             .name("twin-name")
-                                            .workerTemplate(PodTemplates.fromYaml(SEED_SPEC))
+                                            .workerTemplate(PodTemplateFiles.read(SEED_SPEC))
                                             .start())
                     .isInstanceOf(ClusterException.class)
                     .hasMessageContaining("named twin-name already exists")
@@ -224,7 +225,7 @@ class KubeClusterEndToEndTest {
                                 "http://{host}:{port}/proxy/{HOME}/status")
                         .with("kubernetes.name", "jvm-{user}-{uuid}");
         try (KubeCluster cluster =
-                cluster().config(config).workerTemplate(PodTemplates.fromYaml(SEED_SPEC)).start()) {
+                cluster().config(config).workerTemplate(PodTemplateFiles.read(SEED_SPEC)).start()) {
             assertThat(cluster.name()).startsWith("jvm-").matches("[a-z0-9-]+");
             String host =
                     cluster.schedulerAddress()
