@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.daskkubernetes.cli.Launcher.Finished;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code list}, {@code scale}, {@code logs} and {@code delete} against a cluster that a {@code
  * cluster} command runs on a {@code local} runtime, both in the background, as a user with three
- * terminals would.
+ * terminals would. The cluster is started with {@code kubernetes.count.max} 3; the later commands
+ * run with a broken {@code kubernetes.yaml} in their Dask configuration, which must not matter:
+ * they act on what the cluster's owner says.
  */
 class ClusterManagementIT {
 
@@ -28,6 +31,7 @@ class ClusterManagementIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir Path output;
+    @TempDir Path brokenDaskConfig;
 
     private LaunchedProcess local;
     private LaunchedProcess cluster;
@@ -45,7 +49,7 @@ class ClusterManagementIT {
     }
 
     @Test
-    void listScaleLogsAndDeleteARunningCluster() throws Exception {
+    void listScaleLogsAndDeleteARunningClusterWhateverThisMachinesConfigSays() throws Exception {
         local = Launcher.start(output, Map.of(), "local");
         String kubeconfig =
                 local.awaitStdoutLine(
@@ -57,10 +61,12 @@ class ClusterManagementIT {
         assertThat(Path.of(kubeconfig)).isRegularFile();
 
         step("local runtime up");
+        Files.writeString(
+                brokenDaskConfig.resolve("kubernetes.yaml"), "kubernetes:\n  count: [unclosed\n");
         cluster =
                 Launcher.start(
                         output,
-                        Map.of(),
+                        Map.of("DASK_KUBERNETES__COUNT__MAX", "3"),
                         "--kubeconfig",
                         kubeconfig,
                         "cluster",
@@ -100,6 +106,13 @@ class ClusterManagementIT {
         assertThat(clusters.get(0).get("workers").asInt()).isEqualTo(1);
 
         step("listed");
+        Finished broken = kubernetes(kubeconfig, "cluster", "--spec", "examples/worker-spec.yml");
+        assertThat(broken.exitCode())
+                .as(
+                        "a command that starts a cluster does read the broken file: "
+                                + broken.describe())
+                .isNotZero();
+        assertThat(broken.stderr()).as(broken.describe()).contains("kubernetes.yaml");
         Finished scale = kubernetes(kubeconfig, "scale", name, "2");
         assertThat(scale.exitCode()).as(scale.describe()).isZero();
         await("list shows 2 running workers")
@@ -118,6 +131,23 @@ class ClusterManagementIT {
                         });
 
         step("scaled to 2 and listed");
+        Finished aboveMax = kubernetes(kubeconfig, "scale", name, "5");
+        assertThat(aboveMax.exitCode()).as(aboveMax.describe()).isZero();
+        assertThat(aboveMax.stdout()).as(aboveMax.describe()).contains("scaled to 3 workers");
+        assertThat(aboveMax.stderr())
+                .as(aboveMax.describe())
+                .containsOnlyOnce("kubernetes.count.max is 3");
+        await("list shows 3 workers, the cluster's count.max")
+                .atMost(COMMAND)
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(
+                        () -> {
+                            JsonNode listed = listJson(kubeconfig);
+                            assertThat(listed.get(0).get("workers").asInt())
+                                    .as(listed.toString())
+                                    .isEqualTo(3);
+                        });
+        step("scale above count.max clamped to 3");
         Finished logs = kubernetes(kubeconfig, "logs", name);
         assertThat(logs.exitCode()).as(logs.describe()).isZero();
         assertThat(logs.stdout())
@@ -162,6 +192,11 @@ class ClusterManagementIT {
     private Finished kubernetes(String kubeconfig, String... arguments) {
         List<String> all = new ArrayList<>(List.of("--kubeconfig", kubeconfig));
         all.addAll(List.of(arguments));
-        return Launcher.run(output, COMMAND, Map.of(), all.toArray(String[]::new));
+        return Launcher.run(output, COMMAND, brokenConfig(), all.toArray(String[]::new));
+    }
+
+    /** A Dask configuration whose kubernetes.yaml is not valid YAML. */
+    private Map<String, String> brokenConfig() {
+        return Map.of("DASK_CONFIG", brokenDaskConfig.toString());
     }
 }
