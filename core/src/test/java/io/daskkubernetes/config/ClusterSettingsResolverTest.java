@@ -1,10 +1,17 @@
-package io.daskkubernetes.model;
+package io.daskkubernetes.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
-import io.daskkubernetes.config.ClusterSettingsResolver;
-import io.daskkubernetes.config.ConfigSources;
-import io.daskkubernetes.config.DaskConfig;
+import io.daskkubernetes.model.AffinityMode;
+import io.daskkubernetes.model.ClusterModel;
+import io.daskkubernetes.model.ClusterSettings;
+import io.daskkubernetes.model.DashboardLink;
+import io.daskkubernetes.model.DeployMode;
+import io.daskkubernetes.model.MakePodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,10 +19,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ClusterSpecTest {
+class ClusterSettingsResolverTest {
 
     @TempDir Path dir;
 
@@ -190,5 +198,111 @@ class ClusterSpecTest {
         assertThat(AffinityMode.parse("none")).isEqualTo(AffinityMode.NONE);
         assertThat(DeployMode.parse("local")).isEqualTo(DeployMode.LOCAL);
         assertThat(DeployMode.parse(null)).isEqualTo(DeployMode.REMOTE);
+    }
+
+    /** A kubernetes.yaml as a user of the Python package writes one, with custom templates. */
+    private DaskConfig pythonConfig(String yaml) throws IOException {
+        Path configDir = Files.createDirectories(dir.resolve("python-config"));
+        Files.writeString(configDir.resolve("kubernetes.yaml"), yaml);
+        return DaskConfig.load(ConfigSources.of(List.of(configDir), Map.of()));
+    }
+
+    private ClusterSettingsResolver resolver(DaskConfig config) {
+        return ClusterSettingsResolver.of(config)
+                .workerTemplate(MakePodSpec.builder().image("dask").build())
+                .name("svc")
+                .user("jovyan")
+                .environment(Map.of());
+    }
+
+    @Test
+    void theSchedulerServiceIsMadeFromTheConfiguredTemplate() throws IOException {
+        DaskConfig config =
+                pythonConfig(
+                        """
+                kubernetes:
+                  scheduler-service-template:
+                    metadata:
+                      annotations:
+                        networking.example.com/internal: "true"
+                    spec:
+                      type: NodePort
+                  scheduler-pdb-template:
+                    spec:
+                      minAvailable: 2
+                """);
+
+        ClusterModel model = ClusterModel.of(resolver(config).resolve(), "default", new Random(0));
+        Service service = model.schedulerService();
+
+        assertThat(service.getSpec().getType()).isEqualTo("NodePort");
+        assertThat(service.getMetadata().getAnnotations())
+                .containsEntry("networking.example.com/internal", "true");
+        assertThat(service.getMetadata().getName()).isEqualTo("svc");
+        assertThat(service.getSpec().getSelector())
+                .as("the template's empty cluster-name is filled in, as classic did")
+                .containsEntry("dask.org/cluster-name", "svc")
+                .containsEntry("dask.org/component", "scheduler");
+        assertThat(service.getSpec().getPorts())
+                .extracting(ServicePort::getName, ServicePort::getPort)
+                .containsExactly(tuple("tcp-comm", 8786), tuple("http-dashboard", 8787));
+        PodDisruptionBudget pdb = model.podDisruptionBudget().orElseThrow();
+        assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(2);
+        assertThat(pdb.getSpec().getSelector().getMatchLabels())
+                .containsEntry("dask.org/cluster-name", "svc");
+    }
+
+    @Test
+    void anExplicitServiceTypeWinsOverTheTemplatesAndTheTemplatesOverTheConfigKey()
+            throws IOException {
+        DaskConfig config =
+                pythonConfig(
+                        """
+                kubernetes:
+                  scheduler-service-type: LoadBalancer
+                  scheduler-service-template:
+                    spec:
+                      type: NodePort
+                """);
+
+        assertThat(resolver(config).resolve().schedulerServiceType()).isEqualTo("NodePort");
+        assertThat(resolver(config).serviceType("ClusterIP").resolve().schedulerServiceType())
+                .isEqualTo("ClusterIP");
+    }
+
+    @Test
+    void eachKeyThatIsNotActedOnGetsOneWarningNamingItAndWhereItWasSet() throws IOException {
+        DaskConfig config =
+                pythonConfig(
+                        """
+                kubernetes:
+                  host: 10.0.0.1
+                  image: ghcr.io/dask/dask:latest
+                  wrokers: 3
+                  count:
+                    start: 1
+                  scheduler-service-template:
+                    spec:
+                      type: NodePort
+                """);
+
+        List<String> warnings = UnusedConfigKeys.find(config);
+
+        assertThat(warnings).hasSize(3);
+        assertThat(warnings)
+                .anySatisfy(
+                        w ->
+                                assertThat(w)
+                                        .startsWith("kubernetes.host ")
+                                        .contains("kubernetes.yaml"))
+                .anySatisfy(w -> assertThat(w).startsWith("kubernetes.image ").contains("operator"))
+                .anySatisfy(
+                        w ->
+                                assertThat(w)
+                                        .startsWith("kubernetes.wrokers ")
+                                        .contains("no such key"));
+        assertThat(UnusedConfigKeys.find(DaskConfig.defaultsOnly()))
+                .as("the defaults alone warn of nothing")
+                .isEmpty();
     }
 }
