@@ -1,6 +1,7 @@
 package io.daskkubernetes.cli;
 
 import io.daskkubernetes.cluster.KubeCluster;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "cluster", description = "Start a Dask cluster and keep it until Ctrl-C.")
 final class ClusterCommand implements Callable<Integer> {
 
-    private static final java.time.Duration OWNER_CHECK = java.time.Duration.ofSeconds(2);
+    private static final Duration OWNER_CHECK = Duration.ofSeconds(2);
 
     @ParentCommand DaskKubernetesCommand root;
 

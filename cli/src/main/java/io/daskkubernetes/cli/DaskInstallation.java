@@ -1,5 +1,6 @@
 package io.daskkubernetes.cli;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ final class DaskInstallation {
         ProcessBuilder builder =
                 new ProcessBuilder(command)
                         .inheritIO()
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
         int exit = builder.start().waitFor();
         if (exit != 0) {

@@ -3,8 +3,10 @@ package io.daskkubernetes.cli;
 import java.nio.file.Path;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /** The top command: global options, shared by every subcommand, and the list of subcommands. */
 @Command(
@@ -60,7 +62,7 @@ final class DaskKubernetesCommand implements Runnable {
             description = "Debug logs and stack traces.")
     boolean verbose;
 
-    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public void run() {

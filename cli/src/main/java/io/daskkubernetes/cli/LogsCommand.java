@@ -4,6 +4,7 @@ import io.daskkubernetes.cluster.ClusterCatalog;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,7 +38,7 @@ final class LogsCommand implements Callable<Integer> {
                 }
                 catalog.logs(target.namespace(), name, worker);
                 try (LogWatch watch = catalog.followLog(target.namespace(), worker, System.out)) {
-                    new java.util.concurrent.CountDownLatch(1).await();
+                    new CountDownLatch(1).await();
                 }
                 return 0;
             }

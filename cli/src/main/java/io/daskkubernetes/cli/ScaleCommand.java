@@ -3,6 +3,7 @@ package io.daskkubernetes.cli;
 import io.daskkubernetes.cluster.ClusterCatalog;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -24,7 +25,7 @@ final class ScaleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (workers < 0) {
-            throw new picocli.CommandLine.ParameterException(
+            throw new ParameterException(
                     root.spec.commandLine().getSubcommands().get("scale"),
                     "N is " + workers + "; use 0 or more workers");
         }

@@ -1,8 +1,10 @@
 package io.daskkubernetes.cli;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Closes what a long-running command opened, last opened first, once: on Ctrl-C (SIGINT), SIGTERM
@@ -30,8 +32,8 @@ final class ShutdownSequence implements AutoCloseable {
     }
 
     /** Waits at most {@code timeout} for a signal; true once everything is closed. */
-    boolean awaitSignal(java.time.Duration timeout) throws InterruptedException {
-        return closed.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    boolean awaitSignal(Duration timeout) throws InterruptedException {
+        return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private synchronized void closeAll() {

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -92,10 +93,7 @@ final class LaunchedProcess implements AutoCloseable {
     }
 
     private String awaitLine(
-            String description,
-            java.util.function.Supplier<String> output,
-            Predicate<String> line,
-            Duration timeout) {
+            String description, Supplier<String> output, Predicate<String> line, Duration timeout) {
         AtomicReference<String> found = new AtomicReference<>();
         try {
             await(description)

@@ -2,6 +2,7 @@ package io.daskkubernetes.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -83,8 +84,7 @@ final class Launcher {
             ProcessBuilder builder =
                     new ProcessBuilder(command)
                             .directory(REPOSITORY.toFile())
-                            .redirectInput(
-                                    ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                             .redirectOutput(stdout.toFile())
                             .redirectError(stderr.toFile());
             builder.environment().put("DASK_KUBERNETES_JAR", jar.toString());

@@ -1,6 +1,7 @@
 package io.daskkubernetes.config;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,9 +25,7 @@ final class EnvironmentConfig {
         if (variable.equals("DASK_CONFIG") || variable.equals("DASK_ROOT_CONFIG")) {
             return null;
         }
-        return variable.substring(PREFIX.length())
-                .toLowerCase(java.util.Locale.ROOT)
-                .replace("__", ".");
+        return variable.substring(PREFIX.length()).toLowerCase(Locale.ROOT).replace("__", ".");
     }
 
     /** The configuration the environment sets, with each key's variable in {@code origins}. */

@@ -2,6 +2,7 @@ package io.daskkubernetes.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -51,7 +52,7 @@ final class BenchMachine {
     static Path resource(String name) {
         try {
             return Path.of(BenchMachine.class.getResource("/" + name).toURI());
-        } catch (java.net.URISyntaxException | NullPointerException e) {
+        } catch (URISyntaxException | NullPointerException e) {
             throw new IllegalStateException("no test resource " + name, e);
         }
     }

@@ -3,6 +3,7 @@ package io.daskkubernetes.cluster;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,8 +30,7 @@ final class PythonClient implements AutoCloseable {
         this.stdout =
                 new BufferedReader(
                         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        this.stdin =
-                new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     }
 
     static PythonClient start(Path script, Map<String, String> env, String... args)

@@ -18,7 +18,10 @@ class DaskFramesTest {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    /** The identity request as distributed 2022.12.1 writes it (FACTS.md "Dask's TCP protocol"). */
+    /**
+     * The identity request as distributed 2022.12.1 writes it (8-byte little-endian length fields,
+     * then the msgpack frame).
+     */
     private static final String IDENTITY_REQUEST_HEX =
             "2400000000000000"
                     + "0100000000000000"

@@ -80,8 +80,7 @@ final class DaskProcesses implements AutoCloseable {
      * worker is registered and running (a worker registers as "init" and turns "running" a moment
      * later); fails with the processes' logs when Dask does not come up.
      */
-    Scheduler startSchedulerWithRunningWorkers(
-            boolean httpApi, int workers, java.time.Duration timeout) {
+    Scheduler startSchedulerWithRunningWorkers(boolean httpApi, int workers, Duration timeout) {
         try {
             Scheduler scheduler = startScheduler(httpApi);
             for (int i = 1; i <= workers; i++) {

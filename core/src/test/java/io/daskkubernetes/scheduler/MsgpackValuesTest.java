@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -67,7 +68,7 @@ class MsgpackValuesTest {
 
     @Test
     void anUnsupportedJavaTypeIsNamedInTheError() {
-        assertThatThrownBy(() -> MsgpackValues.pack(Map.of("when", java.time.Instant.EPOCH)))
+        assertThatThrownBy(() -> MsgpackValues.pack(Map.of("when", Instant.EPOCH)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("java.time.Instant");
     }

@@ -36,7 +36,9 @@ public final class ClusterModel {
      */
     public static final String HTTP_ROUTES_ENV = "DASK_DISTRIBUTED__SCHEDULER__HTTP__ROUTES";
 
-    /** Every route wanted: the list replaces Dask's default one (see FACTS.md). */
+    /**
+     * Every route wanted: Dask parses the variable as a Python list that replaces its default one.
+     */
     public static final String HTTP_ROUTES =
             "[\"distributed.http.scheduler.prometheus\",\"distributed.http.scheduler.info\","
                     + "\"distributed.http.scheduler.json\",\"distributed.http.health\",\"distributed.http.proxy\","

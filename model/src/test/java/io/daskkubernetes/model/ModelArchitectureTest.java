@@ -6,6 +6,9 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,11 +70,11 @@ class ModelArchitectureTest {
                         .dependOnClassesThat()
                         .haveFullyQualifiedName("java.time.Clock")
                         .orShould()
-                        .callMethod(java.time.Instant.class, "now")
+                        .callMethod(Instant.class, "now")
                         .orShould()
-                        .callConstructor(java.security.SecureRandom.class)
+                        .callConstructor(SecureRandom.class)
                         .orShould()
-                        .callConstructor(java.util.Random.class)
+                        .callConstructor(Random.class)
                         .orShould()
                         .callMethod(java.util.UUID.class, "randomUUID")
                         .because("time and randomness are inputs, so that the model is repeatable");

@@ -14,10 +14,10 @@ public record ServiceNames(List<Entry> entries) {
     public static final ServiceNames NONE = new ServiceNames(List.of());
 
     /**
-     * A Service name resolves to its first ready pod (what the FACTS measured to work, and no relay
-     * in the way); with no ready pod yet, to its cluster IP, so that the name resolves as soon as
-     * the Service exists and a client that connects early is refused and retries rather than
-     * failing to resolve.
+     * A Service name resolves to its first ready pod (measured to work here, and no relay in the
+     * way); with no ready pod yet, to its cluster IP, so that the name resolves as soon as the
+     * Service exists and a client that connects early is refused and retries rather than failing to
+     * resolve.
      */
     public static ServiceNames from(List<ServiceRoute> routes) {
         List<Entry> entries = new ArrayList<>();
