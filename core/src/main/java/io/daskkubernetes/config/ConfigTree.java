@@ -1,7 +1,7 @@
 package io.daskkubernetes.config;
 
+import io.daskkubernetes.model.YamlTrees;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +68,7 @@ final class ConfigTree {
             current = (Map<String, Object>) next;
         }
         String last = keys.get(keys.size() - 1);
-        current.put(canonicalKey(last, current), deepCopy(value));
+        current.put(canonicalKey(last, current), YamlTrees.copy(value));
     }
 
     /** Removes the entry, if any, from a mutable tree. */
@@ -97,7 +97,7 @@ final class ConfigTree {
             if (existing instanceof Map && entry.getValue() instanceof Map) {
                 merge((Map<String, Object>) existing, (Map<String, Object>) entry.getValue());
             } else {
-                base.put(key, deepCopy(entry.getValue()));
+                base.put(key, YamlTrees.copy(entry.getValue()));
             }
         }
     }
@@ -115,37 +115,5 @@ final class ConfigTree {
             }
         }
         return keys;
-    }
-
-    @SuppressWarnings("unchecked")
-    static Object deepCopy(Object value) {
-        if (value instanceof Map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            ((Map<Object, Object>) value)
-                    .forEach((k, v) -> copy.put(String.valueOf(k), deepCopy(v)));
-            return copy;
-        }
-        if (value instanceof List) {
-            List<Object> copy = new ArrayList<>();
-            ((List<Object>) value).forEach(v -> copy.add(deepCopy(v)));
-            return copy;
-        }
-        return value;
-    }
-
-    /** A deep, unmodifiable view-free copy, safe to hand out from an immutable object. */
-    @SuppressWarnings("unchecked")
-    static Object freeze(Object value) {
-        if (value instanceof Map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            ((Map<Object, Object>) value).forEach((k, v) -> copy.put(String.valueOf(k), freeze(v)));
-            return Collections.unmodifiableMap(copy);
-        }
-        if (value instanceof List) {
-            List<Object> copy = new ArrayList<>();
-            ((List<Object>) value).forEach(v -> copy.add(freeze(v)));
-            return Collections.unmodifiableList(copy);
-        }
-        return value;
     }
 }

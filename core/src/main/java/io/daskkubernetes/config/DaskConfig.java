@@ -1,6 +1,7 @@
 package io.daskkubernetes.config;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.daskkubernetes.model.YamlTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,7 +35,7 @@ public final class DaskConfig {
 
     private DaskConfig(Map<String, Object> tree, Map<String, String> origins) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> frozen = (Map<String, Object>) ConfigTree.freeze(tree);
+        Map<String, Object> frozen = (Map<String, Object>) YamlTrees.freeze(tree);
         this.tree = frozen;
         this.origins = Map.copyOf(origins);
     }
@@ -186,7 +187,7 @@ public final class DaskConfig {
 
     private Map<String, Object> mutableTree() {
         @SuppressWarnings("unchecked")
-        Map<String, Object> copy = (Map<String, Object>) ConfigTree.deepCopy(tree);
+        Map<String, Object> copy = (Map<String, Object>) YamlTrees.copy(tree);
         return copy;
     }
 
@@ -234,8 +235,7 @@ public final class DaskConfig {
                 throw new IllegalStateException(
                         "defaults.yaml is missing from the dask-kubernetes jar; rebuild it");
             }
-            return (Map<String, Object>)
-                    ConfigTree.deepCopy(new YAMLMapper().readValue(in, Map.class));
+            return (Map<String, Object>) YamlTrees.copy(new YAMLMapper().readValue(in, Map.class));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the built-in defaults.yaml", e);
         }

@@ -2,6 +2,7 @@ package io.daskkubernetes.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.daskkubernetes.model.YamlTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +98,7 @@ final class YamlConfigFiles {
                             + ", not a mapping",
                     "write configuration as nested keys such as 'kubernetes: {count: {max: 10}}'");
         }
-        return (Map<String, Object>) ConfigTree.deepCopy(parsed);
+        return (Map<String, Object>) YamlTrees.copy(parsed);
     }
 
     private static String location(JsonProcessingException e) {

@@ -78,7 +78,12 @@ final class BenchMachine {
         }
     }
 
+    /** The median of measured values; a missing sample (negative) is refused, never averaged in. */
     static long median(List<Long> values) {
+        if (values.isEmpty() || values.stream().anyMatch(v -> v < 0)) {
+            throw new IllegalArgumentException(
+                    "median of " + values + ": leave out rounds that missed the event");
+        }
         List<Long> sorted = values.stream().sorted().toList();
         return sorted.get(sorted.size() / 2);
     }

@@ -1,7 +1,6 @@
 package io.daskkubernetes.model;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +15,7 @@ final class DeepMerge {
     /** A new tree: {@code base} with {@code overlay} merged in; neither argument is changed. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> overlay) {
-        Map<String, Object> result = (Map<String, Object>) copy(base);
+        Map<String, Object> result = (Map<String, Object>) YamlTrees.copy(base);
         for (Map.Entry<String, Object> entry : overlay.entrySet()) {
             Object current = result.get(entry.getKey());
             Object value = entry.getValue();
@@ -26,27 +25,12 @@ final class DeepMerge {
                         merge((Map<String, Object>) current, (Map<String, Object>) value));
             } else if (current instanceof List && value instanceof List) {
                 List<Object> appended = new ArrayList<>((List<Object>) current);
-                appended.addAll((List<Object>) copy(value));
+                appended.addAll((List<Object>) YamlTrees.copy(value));
                 result.put(entry.getKey(), appended);
             } else {
-                result.put(entry.getKey(), copy(value));
+                result.put(entry.getKey(), YamlTrees.copy(value));
             }
         }
         return result;
-    }
-
-    @SuppressWarnings("unchecked")
-    static Object copy(Object value) {
-        if (value instanceof Map) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            ((Map<Object, Object>) value).forEach((k, v) -> out.put(String.valueOf(k), copy(v)));
-            return out;
-        }
-        if (value instanceof List) {
-            List<Object> out = new ArrayList<>();
-            ((List<Object>) value).forEach(v -> out.add(copy(v)));
-            return out;
-        }
-        return value;
     }
 }

@@ -1,8 +1,5 @@
 package io.daskkubernetes.model;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,22 +36,8 @@ public final class EnvironmentExpansion {
         return out.toString();
     }
 
-    @SuppressWarnings("unchecked")
-    public static Object expandAll(Object value, Map<String, String> env) {
-        if (value instanceof String s) {
-            return expand(s, env);
-        }
-        if (value instanceof Map) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            ((Map<Object, Object>) value)
-                    .forEach((k, v) -> out.put(String.valueOf(k), expandAll(v, env)));
-            return out;
-        }
-        if (value instanceof List) {
-            List<Object> out = new ArrayList<>();
-            ((List<Object>) value).forEach(v -> out.add(expandAll(v, env)));
-            return out;
-        }
-        return value;
+    /** Expands every string in a tree of maps and lists (a parsed YAML template). */
+    public static Object expandAll(Object tree, Map<String, String> env) {
+        return YamlTrees.mapScalars(tree, v -> v instanceof String s ? expand(s, env) : v);
     }
 }
