@@ -8,7 +8,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code cluster}: a cluster in the foreground until Ctrl-C or SIGTERM, which close it cleanly. */
-@Command(name = "cluster", description = "Start a Dask cluster and keep it until Ctrl-C.")
+@Command(
+        name = "cluster",
+        description = "Start a Dask cluster and keep it until Ctrl-C.",
+        footer = {
+            "%n%nExample:",
+            "  dask-kubernetes cluster --spec worker-spec.yml --workers 10",
+            "  dask-kubernetes --local cluster --spec examples/worker-spec.yml --adapt 1:4"
+        })
 final class ClusterCommand implements Callable<Integer> {
 
     private static final Duration OWNER_CHECK = Duration.ofSeconds(2);

@@ -8,13 +8,20 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The options that describe a cluster to start, shared by {@code cluster}, {@code run} and {@code
  * demo}.
  */
 final class ClusterOptions {
+
+    /** The command these options are mixed into, for its usage errors. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Template template = new Template();
@@ -153,11 +160,26 @@ final class ClusterOptions {
         return builder.start();
     }
 
+    /** Usage errors found before anything starts, as picocli reports its own. */
+    private void validate() {
+        if (size.workers != null && size.workers < 0) {
+            throw new ParameterException(
+                    command.commandLine(),
+                    "--workers is " + size.workers + "; use 0 or more workers");
+        }
+        if (workerTimeoutSeconds <= 0) {
+            throw new ParameterException(
+                    command.commandLine(),
+                    "--timeout is " + workerTimeoutSeconds + "; use a positive number of seconds");
+        }
+    }
+
     /**
      * Opens the target and starts the cluster on it, both closed by {@code shutdown} in the right
      * order.
      */
     KubeCluster startOn(DaskKubernetesCommand root, ShutdownSequence shutdown, Progress progress) {
+        validate();
         KubernetesTarget target = shutdown.add(root.target());
         progress.step("Starting the scheduler" + (target.isLocal() ? " on the local runtime" : ""));
         return shutdown.add(start(target));

@@ -3,6 +3,7 @@ package io.daskkubernetes.cli;
 import java.nio.file.Path;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -12,12 +13,14 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "dask-kubernetes",
         mixinStandardHelpOptions = true,
+        // --help and --version on every subcommand too
+        scope = ScopeType.INHERIT,
         versionProvider = VersionProvider.class,
         description = "Dask clusters on Kubernetes, through the native Kubernetes API.",
         subcommands = {
             ClusterCommand.class, RunCommand.class, ListCommand.class, ScaleCommand.class,
             LogsCommand.class, DeleteCommand.class, LintCommand.class, LocalCommand.class,
-            DemoCommand.class, AutoComplete.GenerateCompletion.class
+            DemoCommand.class, HelpCommand.class, AutoComplete.GenerateCompletion.class
         })
 final class DaskKubernetesCommand implements Runnable {
 

@@ -7,7 +7,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code delete NAME}: everything of a cluster, gone. */
-@Command(name = "delete", description = "Delete a cluster: its scheduler, workers and Service.")
+@Command(
+        name = "delete",
+        description = "Delete a cluster: its scheduler, workers and Service.",
+        footer = {"%n%nExample:", "  dask-kubernetes delete dask-jovyan-0a1b2c3d4e"})
 final class DeleteCommand implements Callable<Integer> {
 
     @ParentCommand DaskKubernetesCommand root;

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "demo",
-        description = "Run the dask-kubernetes documentation's example on the local runtime.")
+        description = "Run the dask-kubernetes documentation's example on the local runtime.",
+        footer = {"%n%nExample:", "  dask-kubernetes demo"})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(

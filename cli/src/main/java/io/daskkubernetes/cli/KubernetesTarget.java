@@ -46,6 +46,8 @@ final class KubernetesTarget implements AutoCloseable {
                                 options.context,
                                 Files.readString(options.kubeconfig),
                                 options.kubeconfig.toString());
+                KubernetesAccess.requireContext(
+                        config, options.context, options.kubeconfig.toString());
                 client = new KubernetesClientBuilder().withConfig(config).build();
             } catch (IOException e) {
                 throw new UncheckedIOException(

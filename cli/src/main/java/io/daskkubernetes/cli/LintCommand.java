@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 /** {@code lint SPEC}: the seed's best practices checked on a worker spec; exit 1 on errors. */
 @Command(
         name = "lint",
-        description = "Check a worker pod spec against dask-kubernetes' best practices.")
+        description = "Check a worker pod spec against dask-kubernetes' best practices.",
+        footer = {"%n%nExample:", "  dask-kubernetes lint worker-spec.yml"})
 final class LintCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SPEC", description = "The worker pod spec (YAML).")

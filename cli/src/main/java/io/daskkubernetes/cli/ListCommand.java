@@ -9,7 +9,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code list}: the clusters of a namespace, or of all with -A. */
-@Command(name = "list", description = "List Dask clusters.")
+@Command(
+        name = "list",
+        description = "List Dask clusters.",
+        footer = {"%n%nExample:", "  dask-kubernetes list", "  dask-kubernetes -o json list"})
 final class ListCommand implements Callable<Integer> {
 
     @ParentCommand DaskKubernetesCommand root;

@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
  */
 @Command(
         name = "local",
-        description = "Run the local Kubernetes runtime until Ctrl-C and print its kubeconfig.")
+        description = "Run the local Kubernetes runtime until Ctrl-C and print its kubeconfig.",
+        footer = {
+            "%n%nExample:",
+            "  dask-kubernetes local",
+            "  KUBECONFIG=<printed path> kubectl get pods"
+        })
 final class LocalCommand implements Callable<Integer> {
 
     @Override

@@ -11,7 +11,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code logs NAME [--worker W] [--follow]}: the scheduler's and workers' logs. */
-@Command(name = "logs", description = "Print the logs of a cluster's scheduler and workers.")
+@Command(
+        name = "logs",
+        description = "Print the logs of a cluster's scheduler and workers.",
+        footer = {"%n%nExample:", "  dask-kubernetes logs dask-jovyan-0a1b2c3d4e"})
 final class LogsCommand implements Callable<Integer> {
 
     @ParentCommand DaskKubernetesCommand root;

@@ -15,7 +15,12 @@ import picocli.CommandLine.ParentCommand;
 @Command(
         name = "run",
         description =
-                "Start a cluster, run COMMAND with DASK_SCHEDULER_ADDRESS set, close the cluster.")
+                "Start a cluster, run COMMAND with DASK_SCHEDULER_ADDRESS set, close the cluster.",
+        footer = {
+            "%n%nExample:",
+            "  dask-kubernetes run --spec worker-spec.yml --adapt 1:50 -- python job.py",
+            "  dask-kubernetes --local run --spec examples/worker-spec.yml --workers 2 -- /usr/bin/python3 examples/array_mean.py"
+        })
 final class RunCommand implements Callable<Integer> {
 
     @ParentCommand DaskKubernetesCommand root;

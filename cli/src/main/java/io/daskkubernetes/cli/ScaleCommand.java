@@ -11,7 +11,10 @@ import picocli.CommandLine.ParentCommand;
  * {@code scale NAME N}: resize a running cluster; workers leave through the scheduler, keeping
  * their data.
  */
-@Command(name = "scale", description = "Scale a cluster to N workers.")
+@Command(
+        name = "scale",
+        description = "Scale a cluster to N workers.",
+        footer = {"%n%nExample:", "  dask-kubernetes scale dask-jovyan-0a1b2c3d4e 5"})
 final class ScaleCommand implements Callable<Integer> {
 
     @ParentCommand DaskKubernetesCommand root;

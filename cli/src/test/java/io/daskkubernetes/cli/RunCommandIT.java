@@ -3,6 +3,8 @@ package io.daskkubernetes.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daskkubernetes.cli.Launcher.Finished;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -42,12 +44,21 @@ class RunCommandIT {
                 .contains("workers registered: 2/2");
     }
 
+    /**
+     * Also with the kubernetes.yaml that importing Python's dask_kubernetes writes: every line
+     * commented out, which Dask loads as nothing.
+     */
     @Test
-    void theCommandsExitCodePassesThrough() {
+    void theCommandsExitCodePassesThrough() throws IOException {
+        Path daskConfig = Files.createDirectories(output.resolve("dask-config"));
+        Files.writeString(
+                daskConfig.resolve("kubernetes.yaml"),
+                "# kubernetes:\n#   name: \"dask-{user}-{uuid}\"\n#   count:\n#     start: 0\n");
         Finished run =
                 Launcher.run(
                         output,
                         TIMEOUT,
+                        Map.of("DASK_CONFIG", daskConfig.toString()),
                         "run",
                         "--local",
                         "--spec",

@@ -26,6 +26,7 @@ class UsageErrorsIT {
                 "--no-such-option list                       | --no-such-option",
                 "scale some-cluster many                     | many",
                 "-o xml list                                 | xml",
+                "cluster --local --spec examples/worker-spec.yml --workers -3 | --workers",
             })
     void badArgumentsGiveOneErrorLineAndExitTwo(String arguments, String named) {
         Finished run = Launcher.run(output, TIMEOUT, arguments.split(" "));

@@ -1,8 +1,10 @@
 package io.daskkubernetes.cluster;
 
+import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.List;
 
 /**
  * How this process reaches Kubernetes: the in-cluster service account when it runs in a pod, else
@@ -22,7 +24,35 @@ public final class KubernetesAccess {
      */
     public static KubernetesClient connect(String context) {
         Config config = Config.autoConfigure(context);
+        requireContext(config, context, "the kubeconfig");
         return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /**
+     * Refuses a context the kubeconfig does not have, as kubectl does: fabric8 would silently use
+     * the current one, and a typo would deploy to the wrong Kubernetes.
+     *
+     * @param where the kubeconfig's name, for the message
+     */
+    public static void requireContext(Config config, String context, String where) {
+        if (context == null) {
+            return;
+        }
+        List<String> names =
+                config.getContexts() == null
+                        ? List.of()
+                        : config.getContexts().stream().map(NamedContext::getName).toList();
+        if (!names.contains(context)) {
+            throw new ClusterException(
+                    "context \""
+                            + context
+                            + "\" is not in "
+                            + where
+                            + (names.isEmpty()
+                                    ? ", which has no contexts"
+                                    : "; its contexts are " + String.join(", ", names))
+                            + "; pick one with --context, or see 'kubectl config get-contexts'");
+        }
     }
 
     /**

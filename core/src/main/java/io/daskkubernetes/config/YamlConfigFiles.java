@@ -1,9 +1,11 @@
 package io.daskkubernetes.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.daskkubernetes.model.YamlTrees;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,8 +78,10 @@ final class YamlConfigFiles {
             return null;
         }
         Object parsed;
-        try {
-            parsed = text.isBlank() ? null : YAML.readValue(text, Object.class);
+        try (JsonParser parser = YAML.createParser(text)) {
+            // A file with no document (empty, or only comments, as dask.config.ensure_file writes
+            // it) is an empty layer, as in Dask.
+            parsed = parser.nextToken() == null ? null : YAML.readValue(parser, Object.class);
         } catch (JsonProcessingException e) {
             throw new ConfigException(
                     file.toString(),
@@ -85,6 +89,8 @@ final class YamlConfigFiles {
                     "is not valid YAML: " + e.getOriginalMessage(),
                     "fix the YAML syntax" + location(e),
                     e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot parse " + file + " held in memory", e);
         }
         if (parsed == null) {
             return null;

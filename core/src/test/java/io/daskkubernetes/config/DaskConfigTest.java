@@ -11,10 +11,37 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DaskConfigTest {
 
     @TempDir Path dir;
+
+    /**
+     * What Python's dask_kubernetes writes on import (dask.config.ensure_file): the package's
+     * defaults, every line commented out. Dask loads it, an empty file and a null document as
+     * nothing.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "# kubernetes:\n#   name: x\n#   count:\n#     start: 0\n",
+                "",
+                "\n\n",
+                "null\n",
+                "---\n",
+                "~\n"
+            })
+    void filesWithNothingInThemLoadAsEmptyAsInDask(String content) throws IOException {
+        Path directory = Files.createDirectories(dir.resolve("ensure-file"));
+        Files.writeString(directory.resolve("kubernetes.yaml"), content);
+
+        DaskConfig config = DaskConfig.load(ConfigSources.of(List.of(directory), Map.of()));
+
+        assertThat(config.asMap()).isEqualTo(DaskConfig.defaultsOnly().asMap());
+        assertThat(config.keysSetByUser("kubernetes")).isEmpty();
+    }
 
     @Test
     void defaultsHoldClassicKeys() {
