@@ -1,5 +1,8 @@
 package io.daskkubernetes.cli;
 
+import io.daskkubernetes.cluster.ClusterException;
+import io.daskkubernetes.config.ConfigException;
+import io.daskkubernetes.model.SpecException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -24,7 +27,7 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         commandLine
                 .getErr()
                 .println(commandLine.getColorScheme().errorText("error: " + describe(e)));
-        if (!verbose) {
+        if (!verbose && !speaksForItself(e)) {
             commandLine.getErr().println("(run with -v for details)");
         }
         return FAILURE;
@@ -35,6 +38,18 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         if (message == null || message.isBlank()) {
             message = e.getClass().getSimpleName();
         }
-        return message;
+        // Some libraries start their messages with "Error: "; after our "error: " it reads twice.
+        return message.startsWith("Error: ") ? message.substring("Error: ".length()) : message;
+    }
+
+    /**
+     * Our own errors already say what went wrong and what to do; a stack trace adds nothing. Only
+     * unexpected ones suggest -v.
+     */
+    private static boolean speaksForItself(Exception e) {
+        return e instanceof ClusterException
+                || e instanceof SpecException
+                || e instanceof ConfigException
+                || e instanceof IllegalArgumentException;
     }
 }

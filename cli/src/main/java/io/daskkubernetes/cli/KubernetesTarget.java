@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
 
 /**
  * The Kubernetes a command talks to: an embedded local runtime with {@code --local}, else the
@@ -49,6 +50,12 @@ final class KubernetesTarget implements AutoCloseable {
                 KubernetesAccess.requireContext(
                         config, options.context, options.kubeconfig.toString());
                 client = new KubernetesClientBuilder().withConfig(config).build();
+                try {
+                    KubernetesAccess.requireReachable(client, Duration.ofSeconds(4));
+                } catch (RuntimeException unreachable) {
+                    client.close();
+                    throw unreachable;
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(
                         "--kubeconfig " + options.kubeconfig + ": " + e.getMessage(), e);

@@ -21,6 +21,11 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", String.valueOf(verbose));
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        // Vert.x's warnings that the embedded API server's event loop was slow, with stack traces,
+        // say nothing a user can act on; they stay visible with -v.
+        System.setProperty(
+                "org.slf4j.simpleLogger.log.io.vertx.core.impl.BlockedThreadChecker",
+                verbose ? "debug" : "error");
         return commandLine(verbose).execute(args);
     }
 

@@ -1,11 +1,10 @@
 package io.daskkubernetes.cli;
 
+import io.daskkubernetes.cluster.ClusterException;
 import io.daskkubernetes.cluster.KubeCluster;
 import io.daskkubernetes.model.WorkerState;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -16,8 +15,6 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * otherwise (logs, CI), always on standard error so that standard output stays data.
  */
 final class Progress {
-
-    private static final Duration POLL = Duration.ofMillis(250);
 
     private final PrintStream err;
     private final boolean terminal;
@@ -36,51 +33,50 @@ final class Progress {
     }
 
     /**
-     * Waits until {@code wanted} workers are registered with the scheduler; fails after {@code
-     * timeoutSeconds}.
+     * Waits until {@code wanted} workers are registered with the scheduler, showing how many are;
+     * fails after {@code timeoutSeconds}, or at once when a worker pod fails before registering.
      */
     void awaitWorkers(KubeCluster cluster, int wanted, int timeoutSeconds) {
         if (wanted == 0) {
             return;
         }
-        Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
         try (ProgressBar bar = terminal ? bar(wanted) : null) {
-            long shown = -1;
-            while (true) {
-                List<WorkerState> workers = cluster.workers();
-                long registered = workers.stream().filter(WorkerState::registered).count();
-                if (registered != shown) {
-                    shown = registered;
-                    if (bar != null) {
-                        bar.stepTo(Math.min(registered, wanted));
-                        bar.setExtraMessage(workers.size() + " pods");
-                    } else {
-                        err.println(
-                                "    workers registered: "
-                                        + registered
-                                        + "/"
-                                        + wanted
-                                        + " ("
-                                        + workers.size()
-                                        + " pods)");
-                    }
-                }
-                if (registered >= wanted) {
-                    return;
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException(
-                            "only "
-                                    + registered
-                                    + " of "
-                                    + wanted
-                                    + " workers registered after "
-                                    + timeoutSeconds
-                                    + " s; see 'dask-kubernetes logs "
+            long[] shown = {-1};
+            try {
+                cluster.waitForWorkers(
+                        wanted,
+                        Duration.ofSeconds(timeoutSeconds),
+                        workers -> {
+                            long registered =
+                                    workers.stream().filter(WorkerState::registered).count();
+                            if (registered == shown[0]) {
+                                return;
+                            }
+                            shown[0] = registered;
+                            if (bar != null) {
+                                bar.stepTo(Math.min(registered, wanted));
+                                bar.setExtraMessage(workers.size() + " pods");
+                            } else {
+                                err.println(
+                                        "    workers registered: "
+                                                + registered
+                                                + "/"
+                                                + wanted
+                                                + " ("
+                                                + workers.size()
+                                                + (workers.size() == 1 ? " pod)" : " pods)"));
+                            }
+                        });
+            } catch (ClusterException e) {
+                if (e.getMessage().startsWith("only ")) {
+                    throw new ClusterException(
+                            e.getMessage()
+                                    + "; see 'dask-kubernetes logs "
                                     + cluster.name()
-                                    + "' or raise --timeout");
+                                    + "' while it runs, or raise --timeout",
+                            e);
                 }
-                pause();
+                throw e;
             }
         }
     }
@@ -94,14 +90,5 @@ final class Progress {
                 .setUpdateIntervalMillis(200)
                 .continuousUpdate()
                 .build();
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(POLL.toMillis()); // polling the cluster's state, not synchronising with it
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for workers", e);
-        }
     }
 }

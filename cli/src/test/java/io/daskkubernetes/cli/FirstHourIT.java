@@ -86,4 +86,60 @@ class FirstHourIT {
                 .contains("context \"stagign\" is not in")
                 .contains("prod, staging");
     }
+
+    @Test
+    void noKubeconfigAndNoServiceAccountIsOneLineNamingTheCauseAndTheFix() {
+        long started = System.nanoTime();
+        Finished run =
+                Launcher.run(
+                        output,
+                        TIMEOUT,
+                        Map.of("KUBECONFIG", output.resolve("absent/config").toString()),
+                        "list");
+        System.out.printf(
+                "FirstHourIT: no kubeconfig answered in %.1f s%n",
+                (System.nanoTime() - started) / 1e9);
+
+        assertThat(run.exitCode()).as(run.describe()).isEqualTo(1);
+        assertThat(run.stderrLines())
+                .as(run.describe())
+                .first()
+                .asString()
+                .contains("no Kubernetes is configured")
+                .contains("absent/config")
+                .contains("--kubeconfig")
+                .contains("--local");
+    }
+
+    @Test
+    void aServerThatRefusesIsNamedByItsUrl() throws Exception {
+        Path kubeconfig =
+                Files.writeString(
+                        output.resolve("refusing"),
+                        """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: c
+                  cluster: {server: "http://127.0.0.1:1"}
+                users:
+                - name: u
+                  user: {token: t}
+                contexts:
+                - name: c
+                  context: {cluster: c, user: u}
+                current-context: c
+                """);
+
+        Finished run =
+                Launcher.run(output, TIMEOUT, Map.of("KUBECONFIG", kubeconfig.toString()), "list");
+
+        assertThat(run.exitCode()).as(run.describe()).isEqualTo(1);
+        assertThat(run.stderrLines())
+                .as(run.describe())
+                .first()
+                .asString()
+                .contains("Kubernetes at http://127.0.0.1:1")
+                .contains("check that it runs");
+    }
 }

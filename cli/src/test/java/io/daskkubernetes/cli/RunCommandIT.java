@@ -72,4 +72,35 @@ class RunCommandIT {
 
         assertThat(run.exitCode()).as(run.describe()).isEqualTo(7);
     }
+
+    /** A misspelt worker command fails fast, with the exit code and the reason, not a timeout. */
+    @Test
+    void aWorkerThatCannotStartFailsTheCommandWithItsReason() throws IOException {
+        Path spec =
+                Files.writeString(
+                        output.resolve("misspelt.yml"),
+                        Files.readString(Launcher.REPOSITORY.resolve("examples/worker-spec.yml"))
+                                .replace("args: [dask-worker,", "args: [dask-wroker,"));
+
+        Finished run =
+                Launcher.run(
+                        output,
+                        TIMEOUT,
+                        "run",
+                        "--local",
+                        "--spec",
+                        spec.toString(),
+                        "--workers",
+                        "2",
+                        "--",
+                        "true");
+
+        assertThat(run.exitCode()).as(run.describe()).isEqualTo(1);
+        assertThat(run.stderr())
+                .as(run.describe())
+                .contains("failed before its Dask worker registered")
+                .contains("exited with code 128")
+                .contains("\"dask-wroker\": executable file not found")
+                .doesNotContain("raise --timeout");
+    }
 }

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -48,6 +49,7 @@ public final class KubeCluster implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KubeCluster.class);
     static final Duration POD_DELETION_WAIT = Duration.ofSeconds(60);
+    private static final Duration WORKER_POLL = Duration.ofMillis(250);
 
     private final KubernetesClient client;
     private final boolean ownsClient;
@@ -204,6 +206,52 @@ public final class KubeCluster implements AutoCloseable {
     /** Every worker: its pod, phase and, once registered, its Dask address. */
     public List<WorkerState> workers() {
         return workers.states();
+    }
+
+    /**
+     * Waits until {@code n} Dask workers are registered with the scheduler, as Python's {@code
+     * Client.wait_for_workers}. Fails at once, with the pod's exit code and the end of its log,
+     * when a worker pod ends or crash-loops before its worker registers.
+     *
+     * @throws ClusterException when a worker pod failed, or when {@code timeout} passes first
+     */
+    public void waitForWorkers(int n, Duration timeout) {
+        waitForWorkers(n, timeout, states -> {});
+    }
+
+    /** As {@link #waitForWorkers(int, Duration)}, showing each observation to {@code progress}. */
+    public void waitForWorkers(int n, Duration timeout, Consumer<List<WorkerState>> progress) {
+        ensureOpen();
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            List<Pod> pods = workers.listPods();
+            List<WorkerState> states = workers.join(pods);
+            progress.accept(states.stream().filter(state -> !state.ended()).toList());
+            long registered = states.stream().filter(WorkerState::registered).count();
+            if (registered >= n) {
+                return;
+            }
+            Optional<String> failure = workers.failedBeforeRegistering(pods, states);
+            if (failure.isPresent()) {
+                throw new ClusterException(failure.get());
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new ClusterException(
+                        "only "
+                                + registered
+                                + " of "
+                                + n
+                                + " workers registered after "
+                                + timeout.toSeconds()
+                                + " s; the pods' logs say why (logs()), or wait longer");
+            }
+            try {
+                Thread.sleep(WORKER_POLL.toMillis()); // no watch tells when a worker registers
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClusterException("interrupted while waiting for workers of " + name(), e);
+            }
+        }
     }
 
     /** The scheduler's log first, then each worker pod's, by pod name. */

@@ -4,7 +4,17 @@ import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * How this process reaches Kubernetes: the in-cluster service account when it runs in a pod, else
@@ -15,6 +25,7 @@ import java.util.List;
 public final class KubernetesAccess {
 
     static final String DEFAULT_NAMESPACE = "default";
+    static final Duration REACH_TIMEOUT = Duration.ofSeconds(4);
 
     private KubernetesAccess() {}
 
@@ -23,9 +34,80 @@ public final class KubernetesAccess {
      * current one.
      */
     public static KubernetesClient connect(String context) {
+        if (!runningInCluster() && kubeconfigFiles().stream().noneMatch(Files::isRegularFile)) {
+            // fabric8 would fall back to https://kubernetes.default.svc and fail 30 s later with an
+            // UnknownHostException that says nothing useful.
+            throw new ClusterException(
+                    "no Kubernetes is configured: no kubeconfig ("
+                            + kubeconfigFiles().stream()
+                                    .map(Path::toString)
+                                    .collect(Collectors.joining(", "))
+                            + ") and no service account (not running in a pod); pass --kubeconfig FILE,"
+                            + " set KUBECONFIG, or use --local (or 'dask-kubernetes local') for the"
+                            + " local runtime");
+        }
         Config config = Config.autoConfigure(context);
         requireContext(config, context, "the kubeconfig");
-        return new KubernetesClientBuilder().withConfig(config).build();
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        try {
+            requireReachable(client, REACH_TIMEOUT);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        return client;
+    }
+
+    /**
+     * Asks the API server its version, within {@code timeout}, so that a server that cannot be
+     * reached is reported at once, by its URL, rather than after the client's retries.
+     */
+    public static void requireReachable(KubernetesClient client, Duration timeout) {
+        String server = client.getConfiguration().getMasterUrl();
+        CompletableFuture<Object> version =
+                CompletableFuture.supplyAsync(client::getKubernetesVersion);
+        try {
+            version.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            version.cancel(true);
+            throw new ClusterException(
+                    "Kubernetes at "
+                            + server
+                            + " did not answer within "
+                            + timeout.toSeconds()
+                            + " s; check that it runs and that --kubeconfig/--context name it",
+                    e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            while (cause.getCause() != null
+                    && cause.getMessage() != null
+                    && cause.getMessage().startsWith("An error has occurred")) {
+                cause = cause.getCause();
+            }
+            throw new ClusterException(
+                    "cannot reach Kubernetes at "
+                            + server
+                            + ": "
+                            + cause.getClass().getSimpleName()
+                            + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+                            + "; check that it runs and that --kubeconfig/--context name it",
+                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted while reaching Kubernetes at " + server, e);
+        }
+    }
+
+    /**
+     * Where fabric8 and kubectl look for a kubeconfig: $KUBECONFIG's files, else ~/.kube/config.
+     */
+    private static List<Path> kubeconfigFiles() {
+        String property = System.getProperty("kubeconfig");
+        String variable = property != null ? property : System.getenv("KUBECONFIG");
+        if (variable != null && !variable.isBlank()) {
+            return Stream.of(variable.split(File.pathSeparator)).map(Path::of).toList();
+        }
+        return List.of(Path.of(System.getProperty("user.home"), ".kube", "config"));
     }
 
     /**

@@ -8,12 +8,14 @@ import io.daskkubernetes.scheduler.DaskWorker;
 import io.daskkubernetes.scheduler.SchedulerClient;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -55,12 +57,17 @@ final class WorkerPool implements AdaptiveCluster {
      * only.
      */
     List<WorkerState> observe() {
+        return join(listPods());
+    }
+
+    /** These worker pods, not being deleted, joined with their Dask workers. */
+    List<WorkerState> join(List<Pod> pods) {
         Map<String, String> addressByName = new HashMap<>();
         for (DaskWorker worker : scheduler.get().workers()) {
             addressByName.put(worker.name(), worker.address());
         }
         List<WorkerState> states = new ArrayList<>();
-        for (Pod pod : listPods()) {
+        for (Pod pod : pods) {
             if (pod.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }
@@ -164,7 +171,51 @@ final class WorkerPool implements AdaptiveCluster {
         }
     }
 
-    private List<Pod> listPods() {
+    /**
+     * Why a worker pod will never give a Dask worker (it ended or crash-loops before registering),
+     * with the last lines of its log; empty while every pod may still come up.
+     */
+    Optional<String> failedBeforeRegistering(List<Pod> pods, List<WorkerState> states) {
+        for (Pod pod : pods) {
+            String name = pod.getMetadata().getName();
+            boolean registered =
+                    states.stream().anyMatch(s -> s.podName().equals(name) && s.registered());
+            if (registered || pod.getMetadata().getDeletionTimestamp() != null) {
+                continue;
+            }
+            Optional<String> problem = PodProblems.fatalProblem(pod);
+            if (problem.isPresent()) {
+                return Optional.of(
+                        "worker pod "
+                                + name
+                                + " failed before its Dask worker registered: "
+                                + problem.get()
+                                + "\n"
+                                + logTail(name, 10));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private String logTail(String podName, int lines) {
+        try {
+            String log =
+                    client.pods()
+                            .inNamespace(model.namespace())
+                            .withName(podName)
+                            .tailingLines(lines)
+                            .getLog();
+            return "last lines of its log:\n"
+                    + (log == null || log.isBlank() ? "(empty)" : log.stripTrailing());
+        } catch (KubernetesClientException e) {
+            // 400 is the API server's answer for a container that never started: nothing to show.
+            return e.getCode() == 400
+                    ? "(no log: the container never started)"
+                    : "(its log is unavailable: " + e.getMessage() + ")";
+        }
+    }
+
+    List<Pod> listPods() {
         return client.pods()
                 .inNamespace(model.namespace())
                 .withLabels(model.workerSelector())
