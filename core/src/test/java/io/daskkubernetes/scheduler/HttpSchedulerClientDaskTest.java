@@ -73,9 +73,14 @@ class HttpSchedulerClientDaskTest {
 
     @Test
     void adaptiveTargetOverHttpEqualsTheTargetOverTcp() {
-        int overHttp = client.adaptiveTarget();
-
-        assertThat(overHttp).isBetween(0, 2).isEqualTo(tcp.adaptiveTarget());
+        // Two calls, one after the other: on a loaded machine the target may move between them
+        // (the workers' memory and occupancy change), so they must agree once it is still.
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () ->
+                                assertThat(client.adaptiveTarget())
+                                        .isBetween(0, 2)
+                                        .isEqualTo(tcp.adaptiveTarget()));
     }
 
     @Test
