@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -213,14 +214,7 @@ public final class ClusterModel {
                                             .build())));
         }
         if (container.getReadinessProbe() == null) {
-            container.setReadinessProbe(
-                    new ProbeBuilder()
-                            .withNewTcpSocket()
-                            .withPort(new IntOrString(SchedulerPorts.COMM))
-                            .endTcpSocket()
-                            .withPeriodSeconds(2)
-                            .withTimeoutSeconds(1)
-                            .build());
+            container.setReadinessProbe(ownTemplate ? commPortProbe() : healthProbe());
         }
         PodDecoration.setEnv(container, spec.env());
         if (!PodDecoration.hasEnv(container, HTTP_ROUTES_ENV)) {
@@ -243,6 +237,32 @@ public final class ClusterModel {
      * annotations, labels and extra fields are kept; the name, our labels, the selector, the type
      * and (when the template has none) the two Dask ports are ours.
      */
+    /**
+     * The scheduler's {@code /health} route, on the dashboard port our command line gives it: a TCP
+     * probe of the comm port would fill the scheduler's log with a handshake error every period.
+     */
+    private static Probe healthProbe() {
+        return new ProbeBuilder()
+                .withNewHttpGet()
+                .withPath("/health")
+                .withPort(new IntOrString(SchedulerPorts.DASHBOARD))
+                .endHttpGet()
+                .withPeriodSeconds(1)
+                .withTimeoutSeconds(1)
+                .build();
+    }
+
+    /** For a scheduler template of the user's, whose dashboard may be off: the comm port. */
+    private static Probe commPortProbe() {
+        return new ProbeBuilder()
+                .withNewTcpSocket()
+                .withPort(new IntOrString(SchedulerPorts.COMM))
+                .endTcpSocket()
+                .withPeriodSeconds(2)
+                .withTimeoutSeconds(1)
+                .build();
+    }
+
     public Service schedulerService() {
         Service template = spec.schedulerServiceTemplate();
         ServiceBuilder service = new ServiceBuilder(template);
