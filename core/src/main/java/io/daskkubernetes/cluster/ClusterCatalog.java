@@ -1,5 +1,6 @@
 package io.daskkubernetes.cluster;
 
+import io.daskkubernetes.model.AdaptiveBounds;
 import io.daskkubernetes.model.ClusterModel;
 import io.daskkubernetes.model.DaskLabels;
 import io.daskkubernetes.model.SchedulerPorts;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -67,6 +69,20 @@ public final class ClusterCatalog {
      */
     public int scale(String namespace, String name, int workers) {
         ConfigMap owner = owner(namespace, name);
+        Optional<AdaptiveBounds> adapting = AdaptiveBounds.of(owner);
+        if (adapting.isPresent()) {
+            throw new ClusterException(
+                    "cluster "
+                            + name
+                            + " adapts between "
+                            + adapting.get().minimum()
+                            + " and "
+                            + adapting.get().maximum()
+                            + " workers, and its adaptive loop would undo a scale to "
+                            + workers
+                            + "; stop adapting in the process that runs it (scale() there stops it),"
+                            + " or start it with --workers instead of --adapt");
+        }
         ClusterModel model = ClusterModel.fromOwner(owner, new SecureRandom());
         ExecutorService creators = Executors.newFixedThreadPool(4);
         try (SchedulerEndpoint endpoint = reachScheduler(owner, model);

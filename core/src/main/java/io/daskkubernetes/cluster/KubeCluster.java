@@ -5,6 +5,7 @@ import io.daskkubernetes.config.ClusterSettingsResolver;
 import io.daskkubernetes.config.DaskConfig;
 import io.daskkubernetes.config.PodTemplateFiles;
 import io.daskkubernetes.config.UnusedConfigKeys;
+import io.daskkubernetes.model.AdaptiveBounds;
 import io.daskkubernetes.model.AffinityMode;
 import io.daskkubernetes.model.ClusterModel;
 import io.daskkubernetes.model.ClusterSettings;
@@ -14,6 +15,7 @@ import io.daskkubernetes.model.PodTemplates;
 import io.daskkubernetes.model.WorkerState;
 import io.daskkubernetes.model.adapt.AdaptiveOptions;
 import io.daskkubernetes.scheduler.SchedulerClient;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -149,8 +151,27 @@ public final class KubeCluster implements AutoCloseable {
     public synchronized AdaptiveLoop adapt(AdaptiveOptions options) {
         ensureOpen();
         stopAdapting();
+        recordAdaptiveBounds(Optional.of(new AdaptiveBounds(options.minimum(), options.maximum())));
         adaptive = AdaptiveLoop.start(options, workers, model.name());
         return adaptive;
+    }
+
+    /**
+     * Keeps the bounds in the owner while adapting, so that a scale from elsewhere is refused with
+     * a reason instead of being undone by the loop.
+     */
+    private void recordAdaptiveBounds(Optional<AdaptiveBounds> bounds) {
+        client.configMaps()
+                .inNamespace(namespace())
+                .withName(name())
+                .edit(
+                        owner -> {
+                            ConfigMapBuilder edited = new ConfigMapBuilder(owner);
+                            edited.removeFromData(AdaptiveBounds.ownerDataKeys()[0]);
+                            edited.removeFromData(AdaptiveBounds.ownerDataKeys()[1]);
+                            bounds.ifPresent(b -> edited.addToData(b.ownerData()));
+                            return edited.build();
+                        });
     }
 
     /**
@@ -165,6 +186,9 @@ public final class KubeCluster implements AutoCloseable {
         if (adaptive != null) {
             adaptive.close();
             adaptive = null;
+            if (!closed.get()) {
+                recordAdaptiveBounds(Optional.empty());
+            }
         }
     }
 

@@ -1,12 +1,14 @@
 package io.daskkubernetes.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.daskkubernetes.adapt.AdaptiveLoop;
 import io.daskkubernetes.adapt.AdaptiveRound;
 import io.daskkubernetes.config.PodTemplateFiles;
 import io.daskkubernetes.local.LocalKubernetes;
+import io.daskkubernetes.model.AdaptiveBounds;
 import io.daskkubernetes.model.ClusterModel;
 import io.daskkubernetes.model.WorkerState;
 import io.daskkubernetes.model.adapt.AdaptiveDecision;
@@ -100,6 +102,13 @@ class AdaptiveEndToEndTest {
                 assertThat(python.readLine()).isEqualTo("persisted");
 
                 AdaptiveLoop loop = cluster.adapt(AdaptiveOptions.of(1, 3));
+                // Another process's scale would be undone by the loop: it is refused, saying why.
+                assertThatThrownBy(
+                                () ->
+                                        new ClusterCatalog(runtime.client())
+                                                .scale("default", cluster.name(), 3))
+                        .isInstanceOf(ClusterException.class)
+                        .hasMessageContaining("adapts between 1 and 3 workers");
                 await().atMost(REGISTRATION)
                         .until(
                                 () ->
@@ -116,6 +125,15 @@ class AdaptiveEndToEndTest {
             AdaptiveLoop stopped = cluster.adaptive().orElseThrow();
             cluster.scale(2);
             assertThat(cluster.adaptive()).isEmpty();
+            assertThat(
+                            AdaptiveBounds.of(
+                                    runtime.client()
+                                            .configMaps()
+                                            .inNamespace("default")
+                                            .withName(cluster.name())
+                                            .get()))
+                    .as("no longer adapting: the bounds are gone from the owner")
+                    .isEmpty();
             int roundsAtScale = stopped.rounds().size();
             await().atMost(REGISTRATION).until(() -> registered(cluster) == 2);
             assertThat(stopped.rounds()).hasSize(roundsAtScale);
