@@ -33,6 +33,7 @@ final class ClusterCommand implements Callable<Integer> {
                     "cluster:   " + cluster.name() + " (namespace " + cluster.namespace() + ")");
             System.out.println("scheduler: " + cluster.schedulerAddress());
             System.out.println("dashboard: " + cluster.dashboardLink());
+            cluster.dashboardProblem().ifPresent(problem -> progress.step("Note: " + problem));
             System.out.flush();
             options.scaleAndWait(cluster, cluster.settings().countStart(), progress);
             progress.step("Cluster " + cluster.name() + " is ready; press Ctrl-C to close it");

@@ -66,6 +66,7 @@ final class DemoCommand implements Callable<Integer> {
                             + cluster.schedulerAddress()
                             + ", dashboard "
                             + cluster.dashboardLink());
+            cluster.dashboardProblem().ifPresent(problem -> progress.step("Note: " + problem));
             progress.step("Scaling to " + workers + " workers");
             cluster.scale(workers);
             progress.awaitWorkers(cluster, workers, 300);

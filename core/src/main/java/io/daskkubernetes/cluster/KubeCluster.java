@@ -222,6 +222,14 @@ public final class KubeCluster implements AutoCloseable {
                 System.getenv());
     }
 
+    /**
+     * Why the dashboard link cannot show the dashboard (the scheduler's Dask has no bokeh), or
+     * empty when it can; asks the scheduler's dashboard port once.
+     */
+    public Optional<String> dashboardProblem() {
+        return DashboardCheck.problem(endpoint.dashboardBase());
+    }
+
     /** The settings the cluster was started with, after configuration was applied. */
     public ClusterSettings settings() {
         return settings;

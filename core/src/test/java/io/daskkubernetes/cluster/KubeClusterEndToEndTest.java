@@ -97,6 +97,9 @@ class KubeClusterEndToEndTest {
                             cluster.schedulerAddress());
             assertThat(output.strip()).isEqualTo("1.0");
             assertThat(cluster.toString()).contains(name, cluster.schedulerAddress(), "workers=3");
+            assertThat(cluster.dashboardProblem().isPresent())
+                    .as("a dashboard problem is reported exactly when the scheduler lacks bokeh")
+                    .isEqualTo(!pythonHasBokeh());
         }
         assertNothingLeft(name);
     }
@@ -243,6 +246,11 @@ class KubeClusterEndToEndTest {
                     .extracting(DaskWorker::name)
                     .allMatch(n -> n.startsWith(cluster.name() + "-"));
         }
+    }
+
+    private static boolean pythonHasBokeh() throws Exception {
+        Process python = new ProcessBuilder("/usr/bin/python3", "-c", "import bokeh").start();
+        return python.waitFor() == 0;
     }
 
     static long registered(KubeCluster cluster) {
