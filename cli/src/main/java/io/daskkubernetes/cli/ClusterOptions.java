@@ -6,6 +6,7 @@ import io.daskkubernetes.model.DeployMode;
 import io.daskkubernetes.model.MakePodSpec;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Model.CommandSpec;
@@ -190,11 +191,24 @@ final class ClusterOptions {
         if (size.adapt != null) {
             cluster.adapt(size.adapt.minimum(), size.adapt.maximum());
             progress.awaitWorkers(cluster, size.adapt.minimum(), workerTimeoutSeconds);
+            warnOfVersionMismatches(cluster, progress);
             return;
         }
         int workers = size.workers != null ? size.workers : defaultWorkers;
         // kubernetes.count.max may clamp the request: wait for what was actually asked of it.
         int target = cluster.scale(workers);
         progress.awaitWorkers(cluster, target, workerTimeoutSeconds);
+        warnOfVersionMismatches(cluster, progress);
+    }
+
+    /** The seed's first best practice: the same versions everywhere, checked before any work. */
+    private static void warnOfVersionMismatches(KubeCluster cluster, Progress progress) {
+        List<String> mismatches = cluster.versionMismatches();
+        if (!mismatches.isEmpty()) {
+            progress.step(
+                    "Warning: the scheduler and workers run different versions of:\n    "
+                            + String.join("\n    ", mismatches)
+                            + "\n    Build one image for scheduler, workers and client.");
+        }
     }
 }

@@ -12,6 +12,7 @@ import io.daskkubernetes.model.ClusterSettings;
 import io.daskkubernetes.model.DashboardLink;
 import io.daskkubernetes.model.DeployMode;
 import io.daskkubernetes.model.PodTemplates;
+import io.daskkubernetes.model.VersionComparison;
 import io.daskkubernetes.model.WorkerState;
 import io.daskkubernetes.model.adapt.AdaptiveOptions;
 import io.daskkubernetes.scheduler.SchedulerClient;
@@ -228,6 +229,15 @@ public final class KubeCluster implements AutoCloseable {
      */
     public Optional<String> dashboardProblem() {
         return DashboardCheck.problem(endpoint.dashboardBase());
+    }
+
+    /**
+     * Packages whose versions differ between the scheduler and the workers (one line each, naming
+     * every version); empty when they match. Ask it once the workers are up, before sending work:
+     * mismatched environments fail late and obscurely.
+     */
+    public List<String> versionMismatches() {
+        return VersionComparison.differences(scheduler.packageVersions());
     }
 
     /** The settings the cluster was started with, after configuration was applied. */

@@ -141,6 +141,12 @@ public final class HttpSchedulerClient implements SchedulerClient {
         return DaskReplies.asInt(op, reply.get("workers"));
     }
 
+    /** Asked over TCP: the HTTP API has no such route. */
+    @Override
+    public Map<String, Map<String, String>> packageVersions() {
+        return tcpClient("versions").packageVersions();
+    }
+
     /** Asked over TCP: the HTTP route takes no target duration. */
     @Override
     public int adaptiveTarget(Duration targetDuration) {

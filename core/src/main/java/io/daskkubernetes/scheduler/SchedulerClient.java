@@ -48,6 +48,12 @@ public interface SchedulerClient extends AutoCloseable {
     /** Whether the scheduler answers now; never throws. */
     boolean healthy();
 
+    /**
+     * The package versions of the scheduler (under "scheduler") and of each worker (under its
+     * address), as Dask's {@code Client.get_versions} collects them.
+     */
+    Map<String, Map<String, String>> packageVersions();
+
     /** {@code "http"} or {@code "tcp"}. */
     String transportName();
 

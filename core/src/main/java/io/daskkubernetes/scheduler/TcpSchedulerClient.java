@@ -70,6 +70,37 @@ public final class TcpSchedulerClient implements SchedulerClient {
     }
 
     @Override
+    public Map<String, Map<String, String>> packageVersions() {
+        Map<String, Map<String, String>> versions = new LinkedHashMap<>();
+        versions.put("scheduler", packagesOf(call("versions", Map.of(), timeouts.request())));
+        Object workers =
+                call(
+                        "broadcast",
+                        Map.of("msg", Map.of("op", "versions"), "on_error", "ignore"),
+                        timeouts.request());
+        if (workers instanceof Map<?, ?> byAddress) {
+            byAddress.forEach(
+                    (address, reply) -> versions.put(String.valueOf(address), packagesOf(reply)));
+        }
+        return versions;
+    }
+
+    /**
+     * {"packages": {name: version}} from a versions reply; versions may be null (not installed).
+     */
+    private static Map<String, String> packagesOf(Object reply) {
+        Map<String, String> packages = new LinkedHashMap<>();
+        if (reply instanceof Map<?, ?> map && map.get("packages") instanceof Map<?, ?> found) {
+            found.forEach(
+                    (name, version) ->
+                            packages.put(
+                                    String.valueOf(name),
+                                    version == null ? null : String.valueOf(version)));
+        }
+        return packages;
+    }
+
+    @Override
     public int adaptiveTarget() {
         return DaskReplies.asInt(
                 "adaptive_target", call("adaptive_target", Map.of(), timeouts.request()));

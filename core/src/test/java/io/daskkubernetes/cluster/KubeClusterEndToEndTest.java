@@ -10,6 +10,7 @@ import io.daskkubernetes.config.PodTemplateFiles;
 import io.daskkubernetes.local.LocalKubernetes;
 import io.daskkubernetes.model.DaskLabels;
 import io.daskkubernetes.model.DeployMode;
+import io.daskkubernetes.model.PodTemplates;
 import io.daskkubernetes.model.WorkerState;
 import io.daskkubernetes.scheduler.DaskWorker;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -246,6 +248,72 @@ class KubeClusterEndToEndTest {
                     .extracting(DaskWorker::name)
                     .allMatch(n -> n.startsWith(cluster.name() + "-"));
         }
+    }
+
+    /** A worker whose distributed says it is 2099.1.0: one warning line names it and both. */
+    @Test
+    void aWorkerWithAnotherDistributedVersionIsNamedInOneWarning() throws Exception {
+        Path fakeWorker = scratch.resolve("dask-worker");
+        Files.writeString(
+                fakeWorker,
+                String.join(
+                        "\n",
+                        "#!/usr/bin/python3",
+                        "import sys",
+                        "import distributed",
+                        "distributed.__version__ = '2099.1.0'",
+                        "from distributed.cli.dask_worker import main",
+                        "if __name__ == '__main__':",
+                        "    sys.exit(main())",
+                        ""));
+        Files.setPosixFilePermissions(fakeWorker, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Pod template =
+                PodTemplates.fromMap(
+                        Map.of(
+                                "spec",
+                                Map.of(
+                                        "restartPolicy",
+                                        "Never",
+                                        "containers",
+                                        List.of(
+                                                Map.of(
+                                                        "name",
+                                                        "dask",
+                                                        "image",
+                                                        "daskdev/dask",
+                                                        "args",
+                                                        List.of(
+                                                                fakeWorker.toString(),
+                                                                "--nthreads",
+                                                                "1",
+                                                                // in-process, where the patch holds
+                                                                "--no-nanny",
+                                                                "--no-dashboard",
+                                                                "--death-timeout",
+                                                                "60"))))));
+        try (KubeCluster cluster = cluster().workerTemplate(template).start()) {
+            cluster.scale(1);
+            cluster.waitForWorkers(1, REGISTRATION);
+
+            assertThat(cluster.versionMismatches())
+                    .singleElement()
+                    .asString()
+                    .startsWith("distributed: scheduler ")
+                    .contains(" 2099.1.0")
+                    .contains(distributedVersion());
+        }
+    }
+
+    private static String distributedVersion() throws Exception {
+        Process python =
+                new ProcessBuilder(
+                                "/usr/bin/python3",
+                                "-c",
+                                "import distributed; print(distributed.__version__)")
+                        .start();
+        String version = new String(python.getInputStream().readAllBytes()).strip();
+        assertThat(python.waitFor()).isZero();
+        return version;
     }
 
     private static boolean pythonHasBokeh() throws Exception {

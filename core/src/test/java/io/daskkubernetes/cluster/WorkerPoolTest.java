@@ -205,6 +205,11 @@ class WorkerPoolTest {
         }
 
         @Override
+        public Map<String, Map<String, String>> packageVersions() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public List<String> workersToClose(int n) {
             closeQuestions.add(n);
             return closeOrder.stream()
