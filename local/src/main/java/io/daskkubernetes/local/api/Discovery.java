@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -341,6 +342,17 @@ public final class Discovery {
                                     .build());
                 });
         return groups;
+    }
+
+    /** The served resource (or subresource, "pods/status") of a group version, if any. */
+    Optional<Resource> find(String group, String version, String plural) {
+        return allResources()
+                .filter(
+                        r ->
+                                r.group().equals(group)
+                                        && r.version().equals(version)
+                                        && r.plural().equals(plural))
+                .findFirst();
     }
 
     private Stream<Resource> allResources() {
