@@ -39,6 +39,7 @@ public final class ApiDispatcher extends Dispatcher {
     private final ServedPaths servedPaths;
     private final CollectionRequests collections;
     private final DeletionPropagation propagation;
+    private final OpenApiEndpoint openApi;
 
     public ApiDispatcher(
             ObjectStore store,
@@ -55,6 +56,7 @@ public final class ApiDispatcher extends Dispatcher {
         this.servedPaths = new ServedPaths(discovery);
         this.collections = new CollectionRequests(store);
         this.propagation = new DeletionPropagation(store);
+        this.openApi = new OpenApiEndpoint(discovery);
     }
 
     private volatile Runnable deletionListener = () -> {};
@@ -87,6 +89,7 @@ public final class ApiDispatcher extends Dispatcher {
                             ? store.dryRun(
                                     () -> route(checked, path, method, options, deleteOptions))
                             : route(checked, path, method, options, deleteOptions);
+            response = conflictAsKubernetesWordsIt(response, path, method);
             if (!method.equals("GET") && ApiResponses.isSuccess(response) && !dryRun) {
                 // A write may have removed the last dependent of an owner in foreground deletion
                 // (a DELETE, or a patch removing a dependent's last finalizer).
@@ -106,6 +109,48 @@ public final class ApiDispatcher extends Dispatcher {
             LOG.warn("{} {} failed", request.getMethod(), request.getPath(), e);
             return ApiResponses.status(500, "InternalError", e.toString());
         }
+    }
+
+    /**
+     * The mock answers conflicts with reason Invalid; kube-apiserver says AlreadyExists for a
+     * create and Conflict for a stale write, which is what clients test for.
+     */
+    private static MockResponse conflictAsKubernetesWordsIt(
+            MockResponse response, ApiPath path, String method) {
+        if (response.code() != 409) {
+            return response;
+        }
+        if (method.equals("POST")) {
+            return ApiResponses.json(409, alreadyExists(response, path));
+        }
+        return ApiResponses.status(
+                409,
+                "Conflict",
+                "Operation cannot be fulfilled on "
+                        + path.resource()
+                        + " \""
+                        + path.name()
+                        + "\": the object has been modified; please apply your changes to the"
+                        + " latest version and try again");
+    }
+
+    private static String alreadyExists(MockResponse response, ApiPath path) {
+        String message = response.getBody() == null ? "" : response.getBody().readUtf8();
+        java.util.regex.Matcher quoted =
+                java.util.regex.Pattern.compile("'([^']*)'").matcher(message);
+        String name = quoted.find() ? quoted.group(1) : "";
+        io.fabric8.kubernetes.api.model.Status status =
+                new io.fabric8.kubernetes.api.model.StatusBuilder()
+                        .withStatus("Failure")
+                        .withCode(409)
+                        .withReason("AlreadyExists")
+                        .withMessage(path.resource() + " \"" + name + "\" already exists")
+                        .withNewDetails()
+                        .withName(name)
+                        .withKind(path.resource())
+                        .endDetails()
+                        .build();
+        return Serialization.asJson(status);
     }
 
     private static ApiPath parsePath(String requestPath) {
@@ -151,6 +196,9 @@ public final class ApiDispatcher extends Dispatcher {
             DeleteOptions deleteOptions) {
         if (Discovery.handles(path) && method.equals("GET")) {
             return discovery.answer(path);
+        }
+        if (OpenApiEndpoint.handles(path)) {
+            return openApi.answer(request.getPath());
         }
         if (!path.isResource()) {
             throw ApiException.notFound("the server could not find the requested resource");

@@ -355,6 +355,11 @@ public final class Discovery {
                 .findFirst();
     }
 
+    /** Every served resource and subresource, built-in and custom. */
+    List<Resource> resources() {
+        return allResources().toList();
+    }
+
     private Stream<Resource> allResources() {
         return Stream.concat(BUILT_IN.stream(), customResources().stream());
     }

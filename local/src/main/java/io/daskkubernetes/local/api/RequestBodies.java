@@ -34,6 +34,9 @@ final class RequestBodies {
             return;
         }
         String type = contentType.toLowerCase(Locale.ROOT);
+        if (ProtobufBodies.isProtobuf(type)) {
+            return;
+        }
         if (type.contains("protobuf") || type.contains("cbor")) {
             throw new ApiException(
                     415,
@@ -59,8 +62,12 @@ final class RequestBodies {
     }
 
     static JsonNode parse(RecordedRequest request) {
-        String body = text(request);
         String contentType = request.getHeader("Content-Type");
+        if (ProtobufBodies.isProtobuf(contentType)) {
+            return ProtobufBodies.toJson(
+                    request.getBody() == null ? new byte[0] : request.getBody().getBytes());
+        }
+        String body = text(request);
         if (contentType != null && contentType.toLowerCase(Locale.ROOT).contains("yaml")) {
             try {
                 return Serialization.unmarshal(body, JsonNode.class);

@@ -50,6 +50,21 @@ final class StrategicMergePatch {
 
     private StrategicMergePatch() {}
 
+    /**
+     * The patchMergeKey of a list field, for the OpenAPI schemas ({@code
+     * x-kubernetes-patch-merge-key}); {@code containerPort} marks container ports.
+     */
+    static Optional<String> mergeKeyOf(String field, boolean containerPorts) {
+        if (field.equals("ports")) {
+            return Optional.of(containerPorts ? "containerPort" : "port");
+        }
+        return Optional.ofNullable(MERGE_KEYS.get(field));
+    }
+
+    static boolean isMergedScalarList(String field) {
+        return MERGED_SCALAR_LISTS.contains(field);
+    }
+
     /** The patched document; {@code target} is not modified. */
     static JsonNode apply(JsonNode target, JsonNode patch) {
         if (!patch.isObject()) {

@@ -106,7 +106,7 @@ class MalformedRequestsTest {
                 row("POST", CMS, JSON, "[1,2]", 400),
                 row("POST", CMS, JSON, "", 400),
                 row("POST", CMS, JSON, "\"text\"", 400),
-                row("POST", CMS, "application/vnd.kubernetes.protobuf", "k8s\0garbage", 415),
+                row("POST", CMS, "application/vnd.kubernetes.protobuf", "k8s\0garbage", 400),
                 row("POST", CMS, "application/cbor", "garbage", 415),
                 row("POST", CMS, JSON, "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"d\"}}", 400),
                 row(
