@@ -40,6 +40,7 @@ public final class ApiDispatcher extends Dispatcher {
     private final CollectionRequests collections;
     private final DeletionPropagation propagation;
     private final OpenApiEndpoint openApi;
+    private final FieldValidation fieldValidation = new FieldValidation();
 
     public ApiDispatcher(
             ObjectStore store,
@@ -83,6 +84,7 @@ public final class ApiDispatcher extends Dispatcher {
                             ? DeleteOptions.of(path, options, RequestBodies.text(request))
                             : null;
             RecordedRequest checked = checkBody(request, path, method);
+            List<String> warnings = validateFields(checked, path, method);
             boolean dryRun = options.dryRun() || (deleteOptions != null && deleteOptions.dryRun());
             MockResponse response =
                     dryRun
@@ -90,6 +92,9 @@ public final class ApiDispatcher extends Dispatcher {
                                     () -> route(checked, path, method, options, deleteOptions))
                             : route(checked, path, method, options, deleteOptions);
             response = conflictAsKubernetesWordsIt(response, path, method);
+            for (String warning : warnings) {
+                response.addHeader("Warning", "299 - \"" + warning.replace("\"", "\\\"") + "\"");
+            }
             if (!method.equals("GET") && ApiResponses.isSuccess(response) && !dryRun) {
                 // A write may have removed the last dependent of an owner in foreground deletion
                 // (a DELETE, or a patch removing a dependent's last finalizer).
@@ -186,6 +191,26 @@ public final class ApiDispatcher extends Dispatcher {
             }
         }
         return completed;
+    }
+
+    /** fieldValidation=Strict|Warn on writes of built-in kinds (merge patches included). */
+    private List<String> validateFields(RecordedRequest request, ApiPath path, String method) {
+        String directive = path.query().get("fieldValidation");
+        if (directive == null
+                || !(method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) {
+            return List.of();
+        }
+        String contentType = Optional.ofNullable(request.getHeader("Content-Type")).orElse("");
+        if (method.equals("PATCH") && contentType.startsWith(JSON_PATCH)) {
+            return List.of();
+        }
+        Optional<Discovery.Resource> resource =
+                discovery.find(path.group(), path.version(), path.resource());
+        if (resource.isEmpty() || path.subresource() != null) {
+            return List.of();
+        }
+        return fieldValidation.check(
+                directive, resource.get(), RequestBodies.parseJson(body(request)));
     }
 
     private MockResponse route(

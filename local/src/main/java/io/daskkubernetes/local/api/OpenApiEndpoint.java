@@ -169,7 +169,7 @@ final class OpenApiEndpoint {
     }
 
     /** The fabric8 model class of a built-in kind; custom resources have none. */
-    private static Optional<Class<?>> modelClass(Discovery.Resource resource) {
+    static Optional<Class<?>> modelClass(Discovery.Resource resource) {
         String apiVersion =
                 resource.group().isEmpty()
                         ? resource.version()
