@@ -203,6 +203,20 @@ class KubectlConformanceTest {
     }
 
     @Test
+    void aNamespaceDeletedRightAfterCreationTakesItsObjectsAlong() throws Exception {
+        ok("create", "namespace", "brief");
+        ok("create", "configmap", "inside", "-n", "brief", "--from-literal=a=b");
+        ok("delete", "namespace", "brief", "--wait=false");
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.configMaps().inNamespace("brief").list().getItems().isEmpty());
+        Result refused =
+                kubectl("create", "configmap", "late", "-n", "brief", "--from-literal=a=b");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.output()).contains("namespaces \"brief\" not found");
+    }
+
+    @Test
     void clusterInfoAndExplain() throws Exception {
         assertThat(ok("cluster-info").output())
                 .contains("Kubernetes control plane is running at " + kubernetes.apiServerUrl());
