@@ -217,7 +217,7 @@ class KubectlConformanceTest {
     }
 
     @Test
-    void clusterInfoAndExplain() throws Exception {
+    void clusterInfoExplainAndAuthCanI() throws Exception {
         assertThat(ok("cluster-info").output())
                 .contains("Kubernetes control plane is running at " + kubernetes.apiServerUrl());
         assertThat(ok("explain", "pod.spec.containers").output())
@@ -225,6 +225,7 @@ class KubectlConformanceTest {
                 .contains("command\t<[]string>")
                 .contains("env\t<[]EnvVar>");
         assertThat(ok("get", "--raw", "/healthz").output()).isEqualTo("ok");
+        assertThat(ok("auth", "can-i", "create", "pods").output().trim()).isEqualTo("yes");
         assertThat(kubectl("get", "--raw", "/foo").output()).contains("NotFound");
     }
 }

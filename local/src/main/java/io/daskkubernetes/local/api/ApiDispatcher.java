@@ -248,6 +248,9 @@ public final class ApiDispatcher extends Dispatcher {
             }
             return deleteOne(path, deleteOptions);
         }
+        if (AccessReviews.matches(path, method)) {
+            return AccessReviews.answer(RequestBodies.parseJson(body(request)));
+        }
         if (method.equals("POST") && path.name() == null) {
             return create(path, request);
         }

@@ -209,6 +209,15 @@ public final class Discovery {
                             "CustomResourceDefinition",
                             false,
                             List.of("crd", "crds"),
+                            List.of()),
+                    new Resource(
+                            "authorization.k8s.io",
+                            "v1",
+                            AccessReviews.PLURAL,
+                            "",
+                            "SelfSubjectAccessReview",
+                            false,
+                            List.of(),
                             List.of()));
 
     private static final String CRD_PATH =
@@ -308,7 +317,12 @@ public final class Discovery {
                 .withSingularName(r.singular())
                 .withKind(r.kind())
                 .withNamespaced(r.namespaced())
-                .withVerbs(subresource ? List.of("get", "patch", "update") : VERBS)
+                .withVerbs(
+                        subresource
+                                ? List.of("get", "patch", "update")
+                                : AccessReviews.PLURAL.equals(r.plural())
+                                        ? List.of("create")
+                                        : VERBS)
                 .withShortNames(r.shortNames().isEmpty() ? null : r.shortNames())
                 .withCategories(r.categories().isEmpty() ? null : r.categories())
                 .build();

@@ -71,8 +71,43 @@ final class ProtobufBodies {
                     Map.entry(13, Field.of("ownerReferences", Type.MESSAGE_LIST, OWNER_REFERENCE)),
                     Map.entry(14, Field.of("finalizers", Type.STRING_LIST)));
 
+    private static final Map<Integer, Field> ACCESS_REVIEW_SPEC =
+            Map.of(
+                    1,
+                    Field.of(
+                            "resourceAttributes",
+                            Type.MESSAGE,
+                            Map.of(
+                                    1, Field.of("namespace", Type.STRING),
+                                    2, Field.of("verb", Type.STRING),
+                                    3, Field.of("group", Type.STRING),
+                                    4, Field.of("version", Type.STRING),
+                                    5, Field.of("resource", Type.STRING),
+                                    6, Field.of("subresource", Type.STRING),
+                                    7, Field.of("name", Type.STRING))),
+                    2,
+                    Field.of(
+                            "nonResourceAttributes",
+                            Type.MESSAGE,
+                            Map.of(
+                                    1, Field.of("path", Type.STRING),
+                                    2, Field.of("verb", Type.STRING))));
+
     private static final Map<String, Map<Integer, Field>> KINDS =
             Map.of(
+                    "SelfSubjectAccessReview",
+                    Map.of(
+                            1, Field.of("metadata", Type.MESSAGE, OBJECT_META),
+                            2, Field.of("spec", Type.MESSAGE, ACCESS_REVIEW_SPEC),
+                            3,
+                                    Field.of(
+                                            "status",
+                                            Type.MESSAGE,
+                                            Map.of(
+                                                    1, Field.of("allowed", Type.BOOL),
+                                                    2, Field.of("reason", Type.STRING),
+                                                    3, Field.of("evaluationError", Type.STRING),
+                                                    4, Field.of("denied", Type.BOOL)))),
                     "ConfigMap",
                     Map.of(
                             1, Field.of("metadata", Type.MESSAGE, OBJECT_META),
@@ -139,8 +174,8 @@ final class ProtobufBodies {
             throw new ApiException(
                     415,
                     "UnsupportedMediaType",
-                    "the local runtime reads protobuf bodies of ConfigMap, Secret and Namespace"
-                            + " only, not "
+                    "the local runtime reads protobuf bodies of ConfigMap, Secret, Namespace and"
+                            + " SelfSubjectAccessReview only, not "
                             + (kind.isEmpty() ? "this body" : kind)
                             + "; send JSON (for kubectl: kubectl create ... --dry-run=client -o"
                             + " yaml | kubectl apply -f -)");

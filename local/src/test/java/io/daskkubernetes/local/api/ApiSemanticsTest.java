@@ -114,6 +114,53 @@ class ApiSemanticsTest {
     }
 
     @Test
+    void watchesWithSetBasedSelectorsSeeOnlyWhatTheySelect() {
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (io.fabric8.kubernetes.client.Watch watch =
+                client.configMaps()
+                        .withLabelSelector(
+                                new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                                        .addNewMatchExpression()
+                                        .withKey("tier")
+                                        .withOperator("In")
+                                        .withValues("front", "back")
+                                        .endMatchExpression()
+                                        .build())
+                        .watch(
+                                new io.fabric8.kubernetes.client.Watcher<>() {
+                                    @Override
+                                    public void eventReceived(
+                                            Action action,
+                                            io.fabric8.kubernetes.api.model.ConfigMap cm) {
+                                        events.add(action + " " + cm.getMetadata().getName());
+                                    }
+
+                                    @Override
+                                    public void onClose(
+                                            io.fabric8.kubernetes.client.WatcherException e) {}
+                                })) {
+            for (String[] nameAndTier :
+                    new String[][] {
+                        {"w-front", "front"}, {"w-middle", "middle"}, {"w-back", "back"}
+                    }) {
+                client.configMaps()
+                        .resource(
+                                new ConfigMapBuilder()
+                                        .withNewMetadata()
+                                        .withName(nameAndTier[0])
+                                        .addToLabels("tier", nameAndTier[1])
+                                        .endMetadata()
+                                        .build())
+                        .create();
+            }
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> events.contains("ADDED w-back"));
+            assertThat(events).containsExactly("ADDED w-front", "ADDED w-back");
+        }
+    }
+
+    @Test
     void healthEndpointsAnswerOk() throws Exception {
         for (String path : List.of("/healthz", "/livez", "/readyz", "/readyz?verbose")) {
             HttpResponse<String> response = get(path);
