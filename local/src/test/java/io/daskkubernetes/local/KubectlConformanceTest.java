@@ -108,16 +108,33 @@ class KubectlConformanceTest {
     }
 
     @Test
-    void imperativeCreatesOfConfigMapsSecretsAndNamespaces() throws Exception {
+    void imperativeCreatesOfConfigMapsSecretsNamespacesAndDeployments() throws Exception {
         ok("create", "configmap", "imperative", "--from-literal=a=b");
         ok("create", "secret", "generic", "imperative", "--from-literal=password=hunter2");
         ok("create", "namespace", "imperative");
+        ok(
+                "create",
+                "deployment",
+                "imperative",
+                "--image=ignored",
+                "--port=8786",
+                "--replicas=2",
+                "--",
+                "sleep",
+                "30");
 
         assertThat(client.configMaps().withName("imperative").get().getData())
                 .containsEntry("a", "b");
         assertThat(client.secrets().withName("imperative").get().getData())
                 .containsEntry("password", "aHVudGVyMg==");
         assertThat(client.namespaces().withName("imperative").get()).isNotNull();
+        var deployment = client.apps().deployments().withName("imperative").get();
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(deployment.getSpec().getSelector().getMatchLabels())
+                .containsEntry("app", "imperative");
+        var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getCommand()).containsExactly("sleep", "30");
+        assertThat(container.getPorts().get(0).getContainerPort()).isEqualTo(8786);
         Result nowhere = kubectl("create", "configmap", "x", "-n", "nowhere", "--from-literal=a=b");
         assertThat(nowhere.exitCode()).isNotZero();
         assertThat(nowhere.output()).contains("namespaces \"nowhere\" not found");

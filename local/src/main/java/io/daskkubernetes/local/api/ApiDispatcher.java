@@ -91,7 +91,8 @@ public final class ApiDispatcher extends Dispatcher {
                             ? store.dryRun(
                                     () -> route(checked, path, method, options, deleteOptions))
                             : route(checked, path, method, options, deleteOptions);
-            response = conflictAsKubernetesWordsIt(response, path, method);
+            response = StoreAnswers.conflict(response, path, method);
+            response = StoreAnswers.notFoundStatus(response, path);
             for (String warning : warnings) {
                 response.addHeader("Warning", "299 - \"" + warning.replace("\"", "\\\"") + "\"");
             }
@@ -114,48 +115,6 @@ public final class ApiDispatcher extends Dispatcher {
             LOG.warn("{} {} failed", request.getMethod(), request.getPath(), e);
             return ApiResponses.status(500, "InternalError", e.toString());
         }
-    }
-
-    /**
-     * The mock answers conflicts with reason Invalid; kube-apiserver says AlreadyExists for a
-     * create and Conflict for a stale write, which is what clients test for.
-     */
-    private static MockResponse conflictAsKubernetesWordsIt(
-            MockResponse response, ApiPath path, String method) {
-        if (response.code() != 409) {
-            return response;
-        }
-        if (method.equals("POST")) {
-            return ApiResponses.json(409, alreadyExists(response, path));
-        }
-        return ApiResponses.status(
-                409,
-                "Conflict",
-                "Operation cannot be fulfilled on "
-                        + path.resource()
-                        + " \""
-                        + path.name()
-                        + "\": the object has been modified; please apply your changes to the"
-                        + " latest version and try again");
-    }
-
-    private static String alreadyExists(MockResponse response, ApiPath path) {
-        String message = response.getBody() == null ? "" : response.getBody().readUtf8();
-        java.util.regex.Matcher quoted =
-                java.util.regex.Pattern.compile("'([^']*)'").matcher(message);
-        String name = quoted.find() ? quoted.group(1) : "";
-        io.fabric8.kubernetes.api.model.Status status =
-                new io.fabric8.kubernetes.api.model.StatusBuilder()
-                        .withStatus("Failure")
-                        .withCode(409)
-                        .withReason("AlreadyExists")
-                        .withMessage(path.resource() + " \"" + name + "\" already exists")
-                        .withNewDetails()
-                        .withName(name)
-                        .withKind(path.resource())
-                        .endDetails()
-                        .build();
-        return Serialization.asJson(status);
     }
 
     private static ApiPath parsePath(String requestPath) {
@@ -280,7 +239,7 @@ public final class ApiDispatcher extends Dispatcher {
                 && TableView.wanted(request.getHeader("Accept"))) {
             MockResponse answer = store.handle(request);
             if (answer.code() != 200 || answer.getBody() == null) {
-                return notFoundStatus(answer, path);
+                return StoreAnswers.notFoundStatus(answer, path);
             }
             return ApiResponses.json(
                     200, TableView.convert(path.resource(), answer.getBody().readUtf8()));
@@ -288,15 +247,7 @@ public final class ApiDispatcher extends Dispatcher {
         if (method.equals("GET") && path.isWatch()) {
             return store.watch(request.getPath(), options);
         }
-        return notFoundStatus(store.handle(request), path);
-    }
-
-    /** The mock answers a missing object with an empty 404; kube-apiserver with a Status. */
-    private static MockResponse notFoundStatus(MockResponse answer, ApiPath path) {
-        if (answer.code() == 404 && (answer.getBody() == null || answer.getBody().size() == 0)) {
-            return ApiResponses.notFound(path.resource(), path.name());
-        }
-        return answer;
+        return StoreAnswers.notFoundStatus(store.handle(request), path);
     }
 
     /** DELETE of one object, with its propagation policy; pods terminate gracefully. */
@@ -329,7 +280,7 @@ public final class ApiDispatcher extends Dispatcher {
                     if (path.isCoreResource("pods")) {
                         return podDeletion.delete(path, options.gracePeriodSeconds());
                     }
-                    return notFoundStatus(store.delete(path.objectPath()), path);
+                    return StoreAnswers.notFoundStatus(store.delete(path.objectPath()), path);
                 });
     }
 

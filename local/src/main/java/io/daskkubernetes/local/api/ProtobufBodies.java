@@ -31,6 +31,8 @@ final class ProtobufBodies {
         STRING_LIST,
         STRING_MAP,
         BYTES_MAP,
+        QUANTITY_MAP,
+        INT_OR_STRING,
         MESSAGE,
         MESSAGE_LIST
     }
@@ -93,8 +95,131 @@ final class ProtobufBodies {
                                     1, Field.of("path", Type.STRING),
                                     2, Field.of("verb", Type.STRING))));
 
+    private static final Map<Integer, Field> CONTAINER =
+            Map.ofEntries(
+                    Map.entry(1, Field.of("name", Type.STRING)),
+                    Map.entry(2, Field.of("image", Type.STRING)),
+                    Map.entry(3, Field.of("command", Type.STRING_LIST)),
+                    Map.entry(4, Field.of("args", Type.STRING_LIST)),
+                    Map.entry(5, Field.of("workingDir", Type.STRING)),
+                    Map.entry(
+                            6,
+                            Field.of(
+                                    "ports",
+                                    Type.MESSAGE_LIST,
+                                    Map.of(
+                                            1, Field.of("name", Type.STRING),
+                                            2, Field.of("hostPort", Type.INT),
+                                            3, Field.of("containerPort", Type.INT),
+                                            4, Field.of("protocol", Type.STRING),
+                                            5, Field.of("hostIP", Type.STRING)))),
+                    Map.entry(
+                            7,
+                            Field.of(
+                                    "env",
+                                    Type.MESSAGE_LIST,
+                                    Map.of(
+                                            1, Field.of("name", Type.STRING),
+                                            2, Field.of("value", Type.STRING)))),
+                    Map.entry(
+                            8,
+                            Field.of(
+                                    "resources",
+                                    Type.MESSAGE,
+                                    Map.of(
+                                            1, Field.of("limits", Type.QUANTITY_MAP),
+                                            2, Field.of("requests", Type.QUANTITY_MAP)))),
+                    Map.entry(13, Field.of("terminationMessagePath", Type.STRING)),
+                    Map.entry(14, Field.of("imagePullPolicy", Type.STRING)),
+                    Map.entry(16, Field.of("stdin", Type.BOOL)),
+                    Map.entry(17, Field.of("stdinOnce", Type.BOOL)),
+                    Map.entry(18, Field.of("tty", Type.BOOL)),
+                    Map.entry(20, Field.of("terminationMessagePolicy", Type.STRING)));
+
+    private static final Map<Integer, Field> POD_SPEC =
+            Map.ofEntries(
+                    Map.entry(2, Field.of("containers", Type.MESSAGE_LIST, CONTAINER)),
+                    Map.entry(3, Field.of("restartPolicy", Type.STRING)),
+                    Map.entry(4, Field.of("terminationGracePeriodSeconds", Type.INT)),
+                    Map.entry(5, Field.of("activeDeadlineSeconds", Type.INT)),
+                    Map.entry(6, Field.of("dnsPolicy", Type.STRING)),
+                    Map.entry(7, Field.of("nodeSelector", Type.STRING_MAP)),
+                    Map.entry(8, Field.of("serviceAccountName", Type.STRING)),
+                    Map.entry(9, Field.of("serviceAccount", Type.STRING)),
+                    Map.entry(10, Field.of("nodeName", Type.STRING)),
+                    Map.entry(11, Field.of("hostNetwork", Type.BOOL)),
+                    Map.entry(12, Field.of("hostPID", Type.BOOL)),
+                    Map.entry(13, Field.of("hostIPC", Type.BOOL)),
+                    Map.entry(16, Field.of("hostname", Type.STRING)),
+                    Map.entry(17, Field.of("subdomain", Type.STRING)),
+                    Map.entry(19, Field.of("schedulerName", Type.STRING)),
+                    Map.entry(24, Field.of("priorityClassName", Type.STRING)));
+
+    private static final Map<Integer, Field> LABEL_SELECTOR =
+            Map.of(
+                    1, Field.of("matchLabels", Type.STRING_MAP),
+                    2,
+                            Field.of(
+                                    "matchExpressions",
+                                    Type.MESSAGE_LIST,
+                                    Map.of(
+                                            1, Field.of("key", Type.STRING),
+                                            2, Field.of("operator", Type.STRING),
+                                            3, Field.of("values", Type.STRING_LIST))));
+
+    private static final Map<Integer, Field> DEPLOYMENT_SPEC =
+            Map.of(
+                    1, Field.of("replicas", Type.INT),
+                    2, Field.of("selector", Type.MESSAGE, LABEL_SELECTOR),
+                    3,
+                            Field.of(
+                                    "template",
+                                    Type.MESSAGE,
+                                    Map.of(
+                                            1, Field.of("metadata", Type.MESSAGE, OBJECT_META),
+                                            2, Field.of("spec", Type.MESSAGE, POD_SPEC))),
+                    4,
+                            Field.of(
+                                    "strategy",
+                                    Type.MESSAGE,
+                                    Map.of(
+                                            1, Field.of("type", Type.STRING),
+                                            2,
+                                                    Field.of(
+                                                            "rollingUpdate",
+                                                            Type.MESSAGE,
+                                                            Map.of(
+                                                                    1,
+                                                                    Field.of(
+                                                                            "maxUnavailable",
+                                                                            Type.INT_OR_STRING),
+                                                                    2,
+                                                                    Field.of(
+                                                                            "maxSurge",
+                                                                            Type.INT_OR_STRING))))),
+                    5, Field.of("minReadySeconds", Type.INT),
+                    6, Field.of("revisionHistoryLimit", Type.INT),
+                    7, Field.of("paused", Type.BOOL),
+                    9, Field.of("progressDeadlineSeconds", Type.INT));
+
+    /** A status a client sends at create is ignored by the API server: read, then dropped. */
+    private static final Map<Integer, Field> DEPLOYMENT_STATUS =
+            Map.of(
+                    1, Field.of("observedGeneration", Type.INT),
+                    2, Field.of("replicas", Type.INT),
+                    3, Field.of("updatedReplicas", Type.INT),
+                    4, Field.of("availableReplicas", Type.INT),
+                    5, Field.of("unavailableReplicas", Type.INT),
+                    7, Field.of("readyReplicas", Type.INT),
+                    8, Field.of("collisionCount", Type.INT));
+
     private static final Map<String, Map<Integer, Field>> KINDS =
             Map.of(
+                    "Deployment",
+                    Map.of(
+                            1, Field.of("metadata", Type.MESSAGE, OBJECT_META),
+                            2, Field.of("spec", Type.MESSAGE, DEPLOYMENT_SPEC),
+                            3, Field.of("status", Type.MESSAGE, DEPLOYMENT_STATUS)),
                     "SelfSubjectAccessReview",
                     Map.of(
                             1, Field.of("metadata", Type.MESSAGE, OBJECT_META),
@@ -135,6 +260,23 @@ final class ProtobufBodies {
                                             Type.MESSAGE,
                                             Map.of(1, Field.of("phase", Type.STRING)))));
 
+    /** Plain (not pointer) numbers of the types read here, which Go's JSON omits when 0. */
+    private static final java.util.Set<String> OMITTED_WHEN_ZERO =
+            java.util.Set.of("generation", "hostPort", "minReadySeconds");
+
+    /** Fields whose entries are user data, kept even when empty. */
+    private static final java.util.Set<String> MAPS =
+            java.util.Set.of(
+                    "labels",
+                    "annotations",
+                    "data",
+                    "binaryData",
+                    "stringData",
+                    "matchLabels",
+                    "nodeSelector",
+                    "limits",
+                    "requests");
+
     private static final Map<Integer, Field> TYPE_META =
             Map.of(1, Field.of("apiVersion", Type.STRING), 2, Field.of("kind", Type.STRING));
 
@@ -174,8 +316,8 @@ final class ProtobufBodies {
             throw new ApiException(
                     415,
                     "UnsupportedMediaType",
-                    "the local runtime reads protobuf bodies of ConfigMap, Secret, Namespace and"
-                            + " SelfSubjectAccessReview only, not "
+                    "the local runtime reads protobuf bodies of ConfigMap, Secret, Namespace,"
+                            + " Deployment and SelfSubjectAccessReview only, not "
                             + (kind.isEmpty() ? "this body" : kind)
                             + "; send JSON (for kubectl: kubectl create ... --dry-run=client -o"
                             + " yaml | kubectl apply -f -)");
@@ -184,11 +326,50 @@ final class ProtobufBodies {
             throw ApiException.badRequest("the protobuf envelope carries no object");
         }
         ObjectNode object = new Reader(raw, 0, raw.length).readMessage(schema, kind);
+        // Go's protobuf writes every non-pointer field, empty ones too; its JSON omits them.
+        object.remove("status");
+        dropEmpty(object);
         ObjectNode result = JSON.objectNode();
         result.put("apiVersion", typeMeta.path("apiVersion").asText("v1"));
         result.put("kind", kind);
         result.setAll(object);
         return result;
+    }
+
+    /**
+     * Removes empty strings, false booleans, plain numbers that are 0, and objects left empty, as
+     * Go's {@code omitempty} does when the same object is sent as JSON. Map entries (labels, data)
+     * are kept as sent.
+     */
+    private static void dropEmpty(ObjectNode object) {
+        java.util.Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> fields =
+                object.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field = fields.next();
+            com.fasterxml.jackson.databind.JsonNode value = field.getValue();
+            if (value instanceof ObjectNode child && !MAPS.contains(field.getKey())) {
+                dropEmpty(child);
+            } else if (value instanceof ArrayNode array) {
+                array.forEach(
+                        element -> {
+                            if (element instanceof ObjectNode child) {
+                                dropEmpty(child);
+                            }
+                        });
+            }
+            boolean empty =
+                    (value.isTextual() && value.asText().isEmpty())
+                            || (value.isContainerNode() && value.isEmpty())
+                            || (OMITTED_WHEN_ZERO.contains(field.getKey())
+                                    && value.isNumber()
+                                    && value.asLong() == 0)
+                            || (value.isBoolean()
+                                    && !value.asBoolean()
+                                    && !field.getKey().equals("immutable"));
+            if (empty) {
+                fields.remove();
+            }
+        }
     }
 
     /** A protobuf wire-format reader over part of a byte array. */
@@ -297,6 +478,44 @@ final class ProtobufBodies {
                     }
                 }
                 case STRING_LIST -> withArray(object, field.name()).add(string(bytes()));
+                case QUANTITY_MAP -> {
+                    ObjectNode entry =
+                            sub().readMessage(
+                                            Map.of(
+                                                    1,
+                                                    Field.of("key", Type.STRING),
+                                                    2,
+                                                    Field.of(
+                                                            "value",
+                                                            Type.MESSAGE,
+                                                            Map.of(
+                                                                    1,
+                                                                    Field.of(
+                                                                            "string",
+                                                                            Type.STRING)))),
+                                            what + "." + field.name());
+                    ObjectNode map =
+                            object.has(field.name())
+                                    ? (ObjectNode) object.get(field.name())
+                                    : object.putObject(field.name());
+                    map.put(
+                            entry.path("key").asText(""),
+                            entry.path("value").path("string").asText(""));
+                }
+                case INT_OR_STRING -> {
+                    ObjectNode value =
+                            sub().readMessage(
+                                            Map.of(
+                                                    1, Field.of("type", Type.INT),
+                                                    2, Field.of("intVal", Type.INT),
+                                                    3, Field.of("strVal", Type.STRING)),
+                                            what + "." + field.name());
+                    if (value.path("type").asLong(0) == 1) {
+                        object.put(field.name(), value.path("strVal").asText(""));
+                    } else {
+                        object.put(field.name(), value.path("intVal").asLong(0));
+                    }
+                }
                 case STRING_MAP, BYTES_MAP -> {
                     ObjectNode entry =
                             sub().readMessage(
