@@ -36,6 +36,11 @@ public final class ApiDispatcher extends Dispatcher {
     private final ServiceAdmission serviceAdmission;
     private final GeneratedNames generatedNames = new GeneratedNames();
     private final TerminatingPodWrites terminatingPods;
+    private final ServedPaths servedPaths;
+    private final CollectionRequests collections;
+    private final DeletionPropagation propagation;
+    private final OpenApiEndpoint openApi;
+    private final FieldValidation fieldValidation = new FieldValidation();
 
     public ApiDispatcher(
             ObjectStore store,
@@ -49,6 +54,10 @@ public final class ApiDispatcher extends Dispatcher {
         this.podDeletion = podDeletion;
         this.serviceAdmission = serviceAdmission;
         this.terminatingPods = new TerminatingPodWrites(store);
+        this.servedPaths = new ServedPaths(discovery);
+        this.collections = new CollectionRequests(store);
+        this.propagation = new DeletionPropagation(store);
+        this.openApi = new OpenApiEndpoint(discovery);
     }
 
     private volatile Runnable deletionListener = () -> {};
@@ -60,11 +69,44 @@ public final class ApiDispatcher extends Dispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         try {
-            MockResponse response = route(request);
-            if (request.method() == HttpMethod.DELETE && ApiResponses.isSuccess(response)) {
-                deletionListener.run();
+            ApiPath path = parsePath(request.getPath());
+            String method = request.getMethod().toUpperCase(java.util.Locale.ROOT);
+            Optional<MockResponse> answered = servedPaths.check(path, method);
+            if (answered.isPresent()) {
+                return answered.get();
+            }
+            if (!path.isResource()) {
+                return route(request, path, method, null, null);
+            }
+            RequestOptions options = RequestOptions.of(path);
+            DeleteOptions deleteOptions =
+                    method.equals("DELETE")
+                            ? DeleteOptions.of(path, options, RequestBodies.text(request))
+                            : null;
+            RecordedRequest checked = checkBody(request, path, method);
+            List<String> warnings = validateFields(checked, path, method);
+            boolean dryRun = options.dryRun() || (deleteOptions != null && deleteOptions.dryRun());
+            MockResponse response =
+                    dryRun
+                            ? store.dryRun(
+                                    () -> route(checked, path, method, options, deleteOptions))
+                            : route(checked, path, method, options, deleteOptions);
+            response = StoreAnswers.conflict(response, path, method);
+            response = StoreAnswers.notFoundStatus(response, path);
+            for (String warning : warnings) {
+                response.addHeader("Warning", "299 - \"" + warning.replace("\"", "\\\"") + "\"");
+            }
+            if (!method.equals("GET") && ApiResponses.isSuccess(response) && !dryRun) {
+                // A write may have removed the last dependent of an owner in foreground deletion
+                // (a DELETE, or a patch removing a dependent's last finalizer).
+                propagation.finishForegroundDeletions();
+                if (method.equals("DELETE")) {
+                    deletionListener.run();
+                }
             }
             return response;
+        } catch (ApiException e) {
+            return e.toResponse();
         } catch (AdmissionException e) {
             return ApiResponses.status(422, "Invalid", e.getMessage());
         } catch (LogRequestException e) {
@@ -75,19 +117,100 @@ public final class ApiDispatcher extends Dispatcher {
         }
     }
 
-    private MockResponse route(RecordedRequest request) {
-        ApiPath path = ApiPath.parse(request.getPath());
-        String method = request.getMethod().toUpperCase();
+    private static ApiPath parsePath(String requestPath) {
+        try {
+            return ApiPath.parse(requestPath);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("the request path is not a valid URI: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads the body of a write before anything is done: 415 for formats we do not read, 400 for
+     * malformed JSON; objects to create or replace get apiVersion, kind and namespace from the URL,
+     * and their namespace must exist.
+     */
+    private RecordedRequest checkBody(RecordedRequest request, ApiPath path, String method) {
+        if (!method.equals("POST") && !method.equals("PUT") && !method.equals("PATCH")) {
+            return request;
+        }
+        RequestBodies.requireReadableContentType(request);
+        if (method.equals("PATCH")) {
+            return request;
+        }
+        Discovery.Resource resource =
+                discovery
+                        .find(path.group(), path.version(), path.resource())
+                        .orElseThrow(() -> ApiException.notFound("no resource " + path.resource()));
+        RecordedRequest completed = RequestBodies.completedObject(request, path, resource);
+        if (method.equals("POST") && path.namespace() != null) {
+            String namespacePath = ApiPath.objectPath("v1", "namespaces", null, path.namespace());
+            if (store.getJson(namespacePath).isEmpty()) {
+                throw ApiException.notFound("namespaces \"" + path.namespace() + "\" not found");
+            }
+        }
+        return completed;
+    }
+
+    /** fieldValidation=Strict|Warn on writes of built-in kinds (merge patches included). */
+    private List<String> validateFields(RecordedRequest request, ApiPath path, String method) {
+        String directive = path.query().get("fieldValidation");
+        if (directive == null
+                || !(method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) {
+            return List.of();
+        }
+        String contentType = Optional.ofNullable(request.getHeader("Content-Type")).orElse("");
+        if (method.equals("PATCH") && contentType.startsWith(JSON_PATCH)) {
+            return List.of();
+        }
+        Optional<Discovery.Resource> resource =
+                discovery.find(path.group(), path.version(), path.resource());
+        if (resource.isEmpty() || path.subresource() != null) {
+            return List.of();
+        }
+        return fieldValidation.check(
+                directive, resource.get(), RequestBodies.parseJson(body(request)));
+    }
+
+    private MockResponse route(
+            RecordedRequest request,
+            ApiPath path,
+            String method,
+            RequestOptions options,
+            DeleteOptions deleteOptions) {
         if (Discovery.handles(path) && method.equals("GET")) {
             return discovery.answer(path);
+        }
+        if (OpenApiEndpoint.handles(path)) {
+            return openApi.answer(request.getPath());
+        }
+        if (!path.isResource()) {
+            throw ApiException.notFound("the server could not find the requested resource");
         }
         if (PodLogRequest.matches(path) && method.equals("GET")) {
             return podLogs.answer(PodLogRequest.from(path));
         }
-        if (path.isCoreResource("pods") && path.subresource() == null && method.equals("DELETE")) {
-            return podDeletion.delete(path, body(request));
+        Discovery.Resource resource =
+                discovery
+                        .find(path.group(), path.version(), path.resource())
+                        .orElseThrow(
+                                () ->
+                                        ApiException.notFound(
+                                                "the server could not find the requested resource"));
+        if (method.equals("DELETE") && path.subresource() == null) {
+            if (path.name() == null) {
+                return collections.delete(
+                        path,
+                        options,
+                        resource,
+                        objectPath -> deleteOne(ApiPath.parse(objectPath), deleteOptions));
+            }
+            return deleteOne(path, deleteOptions);
         }
-        if (method.equals("POST") && path.isResource() && path.name() == null) {
+        if (AccessReviews.matches(path, method)) {
+            return AccessReviews.answer(RequestBodies.parseJson(body(request)));
+        }
+        if (method.equals("POST") && path.name() == null) {
             return create(path, request);
         }
         if (method.equals("PUT")
@@ -99,56 +222,105 @@ public final class ApiDispatcher extends Dispatcher {
         if (method.equals("PUT") && path.isCoreResource("pods") && path.name() != null) {
             return replacePod(path, request);
         }
-        if (method.equals("PATCH") && path.isResource() && path.name() != null) {
+        if (method.equals("PATCH") && path.name() != null) {
             return patch(path, request);
         }
+        if (method.equals("GET") && path.name() == null && !path.isWatch()) {
+            MockResponse list = collections.list(path, options, resource);
+            if (TableView.wanted(request.getHeader("Accept"))) {
+                return ApiResponses.json(
+                        200, TableView.convert(path.resource(), list.getBody().readUtf8()));
+            }
+            return list;
+        }
         if (method.equals("GET")
-                && path.isResource()
                 && path.subresource() == null
                 && !path.isWatch()
                 && TableView.wanted(request.getHeader("Accept"))) {
             MockResponse answer = store.handle(request);
             if (answer.code() != 200 || answer.getBody() == null) {
-                return answer;
+                return StoreAnswers.notFoundStatus(answer, path);
             }
             return ApiResponses.json(
                     200, TableView.convert(path.resource(), answer.getBody().readUtf8()));
         }
-        return store.handle(request);
+        if (method.equals("GET") && path.isWatch()) {
+            return store.watch(request.getPath(), options);
+        }
+        return StoreAnswers.notFoundStatus(store.handle(request), path);
+    }
+
+    /** DELETE of one object, with its propagation policy; pods terminate gracefully. */
+    private MockResponse deleteOne(ApiPath path, DeleteOptions options) {
+        return store.atomically(
+                () -> {
+                    Optional<String> current = store.getJson(path.objectPath());
+                    if (current.isEmpty()) {
+                        return ApiResponses.notFound(path.resource(), path.name());
+                    }
+                    JsonNode stored = Serialization.unmarshal(current.get(), JsonNode.class);
+                    String uid = stored.path("metadata").path("uid").asText("");
+                    String policy = options.propagationPolicy().orElse("Background");
+                    if (policy.equals("Orphan")) {
+                        propagation.orphanDependentsOf(uid);
+                    } else if (policy.equals("Foreground")
+                            && !path.isCoreResource("pods")
+                            && !propagation.dependentsOf(uid).isEmpty()) {
+                        return propagation.foreground(
+                                path.objectPath(),
+                                stored,
+                                dependent ->
+                                        deleteOne(
+                                                ApiPath.parse(dependent),
+                                                new DeleteOptions(
+                                                        false,
+                                                        Optional.of("Foreground"),
+                                                        Optional.empty())));
+                    }
+                    if (path.isCoreResource("pods")) {
+                        return podDeletion.delete(path, options.gracePeriodSeconds());
+                    }
+                    return StoreAnswers.notFoundStatus(store.delete(path.objectPath()), path);
+                });
     }
 
     private MockResponse create(ApiPath path, RecordedRequest request) {
-        String body = body(request);
-        JsonNode parsed = Serialization.unmarshal(body, JsonNode.class);
-        if (!(parsed instanceof ObjectNode object)) {
-            return ApiResponses.badRequest("the request body must be a JSON object");
-        }
+        ObjectNode object = (ObjectNode) RequestBodies.parseJson(body(request));
         return store.atomically(
                 () -> {
                     generatedNames.apply(
                             object,
                             name -> store.getJson(path.collectionPath() + "/" + name).isPresent());
                     if (path.isCoreResource("pods")) {
-                        Pod pod =
-                                podAdmission.admit(
-                                        Serialization.jsonMapper().convertValue(object, Pod.class));
+                        Pod pod = podAdmission.admit(typed(object, Pod.class));
                         return store.create(path.collectionPath(), Serialization.asJson(pod));
                     }
                     if (path.isCoreResource("services")) {
                         List<Service> existing = store.list("/api/v1/services", Service.class);
                         Service service =
                                 serviceAdmission.admitCreate(
-                                        Serialization.jsonMapper()
-                                                .convertValue(object, Service.class),
-                                        existing);
+                                        typed(object, Service.class), existing);
                         return store.create(path.collectionPath(), Serialization.asJson(service));
                     }
                     return store.create(path.collectionPath(), Serialization.asJson(object));
                 });
     }
 
+    /** The typed object, or 400 naming what does not fit (a string where a list goes...). */
+    private static <T> T typed(JsonNode object, Class<T> type) {
+        try {
+            return Serialization.jsonMapper().convertValue(object, type);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(
+                    "the body is not a valid "
+                            + type.getSimpleName()
+                            + ": "
+                            + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
     private MockResponse replaceService(ApiPath path, RecordedRequest request) {
-        Service service = Serialization.unmarshal(body(request), Service.class);
+        Service service = typed(RequestBodies.parseJson(body(request)), Service.class);
         return store.atomically(
                 () -> {
                     var stored = store.get(path.objectPath(), Service.class);
@@ -166,27 +338,31 @@ public final class ApiDispatcher extends Dispatcher {
     }
 
     /**
-     * PATCH, done right where the mock is wrong: a JSON merge patch replaces arrays and removes
-     * null keys (RFC 7386), so we compute the result ourselves and hand the mock the equivalent
-     * JSON patch. kubectl's strategic merge patches (415 in the mock) are treated as merge patches:
-     * right for labels, annotations, scalars and whole lists; list merging by key and the {@code
-     * $patch} directives are not supported.
+     * PATCH, done right where the mock is wrong: we compute the patched object ourselves (JSON
+     * merge patch per RFC 7386, strategic merge patch with the patch-merge keys of the core types,
+     * JSON patch) and hand the mock the equivalent JSON patch. Server-side apply is 415.
      */
     private MockResponse patch(ApiPath path, RecordedRequest request) {
         String contentType =
                 Optional.ofNullable(request.getHeader("Content-Type")).orElse(JSON_PATCH);
-        boolean merge =
-                contentType.startsWith("application/merge-patch+json")
-                        || contentType.startsWith("application/strategic-merge-patch+json");
-        if (!merge && !contentType.startsWith(JSON_PATCH)) {
+        boolean strategic = contentType.startsWith("application/strategic-merge-patch+json");
+        boolean merge = contentType.startsWith("application/merge-patch+json");
+        if (!merge && !strategic && !contentType.startsWith(JSON_PATCH)) {
             return ApiResponses.status(
                     415,
                     "UnsupportedMediaType",
                     "the local runtime does not support "
                             + contentType
-                            + " (server-side apply); use a JSON merge patch, a JSON patch or an update instead");
+                            + " (server-side apply); use a strategic merge patch, a JSON merge"
+                            + " patch, a JSON patch or an update instead");
         }
-        JsonNode patchBody = Serialization.unmarshal(body(request), JsonNode.class);
+        JsonNode patchBody = RequestBodies.parseJson(body(request));
+        if ((merge || strategic) && !patchBody.isObject()) {
+            throw ApiException.badRequest("a merge patch must be a JSON object");
+        }
+        if (!merge && !strategic) {
+            checkJsonPatch(patchBody);
+        }
         return store.atomically(
                 () -> {
                     Optional<String> current = store.getJson(path.objectPath());
@@ -196,64 +372,107 @@ public final class ApiDispatcher extends Dispatcher {
                     JsonNode stored = Serialization.unmarshal(current.get(), JsonNode.class);
                     JsonNode patched;
                     try {
-                        patched =
-                                merge
-                                        ? JsonMergePatch.apply(stored, withoutDirectives(patchBody))
-                                        : JsonPatch.apply(patchBody, stored);
-                    } catch (JsonPatchException e) {
+                        if (strategic) {
+                            patched = StrategicMergePatch.apply(stored, patchBody);
+                        } else if (merge) {
+                            patched = JsonMergePatch.apply(stored, patchBody);
+                        } else {
+                            // RFC 6902: removing what is not there is an error.
+                            patched =
+                                    JsonPatch.apply(
+                                            patchBody,
+                                            stored,
+                                            java.util.EnumSet.of(
+                                                    io.fabric8.zjsonpatch.CompatibilityFlags
+                                                            .FORBID_REMOVE_MISSING_OBJECT));
+                        }
+                    } catch (JsonPatchException | IllegalArgumentException e) {
                         return ApiResponses.status(
-                                422, "Invalid", "the JSON patch does not apply: " + e.getMessage());
+                                422, "Invalid", "the patch does not apply: " + e.getMessage());
                     }
-                    if (path.isCoreResource("pods") && TerminatingPodWrites.isTerminating(stored)) {
-                        return terminatingPods.store(path, stored, patched);
+                    if (!(patched instanceof ObjectNode)) {
+                        throw ApiException.invalid(
+                                "the patched " + path.resource() + " is not a JSON object");
                     }
-                    if (!merge) {
-                        return store.handle(request);
+                    if (path.isCoreResource("pods")) {
+                        patched =
+                                PodUpdates.apply(
+                                        stored, patched, "status".equals(path.subresource()));
+                        if (TerminatingPodWrites.isTerminating(stored)) {
+                            return terminatingPods.store(path, stored, patched);
+                        }
                     }
+                    keepIdentity(stored, (ObjectNode) patched);
                     JsonNode equivalent = JsonDiff.asJson(stored, patched);
-                    return store.handle(
-                            ObjectStore.request(
-                                    HttpMethod.PATCH,
-                                    request.getPath(),
-                                    JSON_PATCH,
-                                    Serialization.asJson(equivalent)));
+                    MockResponse answer =
+                            store.handle(
+                                    ObjectStore.request(
+                                            HttpMethod.PATCH,
+                                            request.getPath(),
+                                            JSON_PATCH,
+                                            Serialization.asJson(equivalent)));
+                    // The mock says 202 Accepted; kube-apiserver says 200 with the object.
+                    return answer.code() == 202 ? answer.setResponseCode(200) : answer;
                 });
+    }
+
+    private static final java.util.Set<String> JSON_PATCH_OPERATIONS =
+            java.util.Set.of("add", "remove", "replace", "move", "copy", "test");
+
+    /** An RFC 6902 patch: an array of operations, each with a known op and a path. */
+    private static void checkJsonPatch(JsonNode patch) {
+        if (!patch.isArray()) {
+            throw ApiException.badRequest("a JSON patch must be a JSON array of operations");
+        }
+        for (int i = 0; i < patch.size(); i++) {
+            JsonNode operation = patch.get(i);
+            String op = operation.path("op").asText("");
+            if (!operation.isObject()
+                    || !JSON_PATCH_OPERATIONS.contains(op)
+                    || !operation.path("path").isTextual()) {
+                throw ApiException.invalid(
+                        "the JSON patch does not apply: operation "
+                                + i
+                                + " needs an op (add, remove, replace, move, copy or test) and a"
+                                + " path, got "
+                                + operation);
+            }
+        }
+    }
+
+    /** A patch cannot rename or move an object, nor change what kind it is. */
+    private static void keepIdentity(JsonNode stored, ObjectNode patched) {
+        for (String field : List.of("apiVersion", "kind")) {
+            if (stored.has(field)) {
+                patched.set(field, stored.get(field));
+            }
+        }
+        ObjectNode metadata = patched.with("metadata");
+        for (String field : List.of("name", "namespace", "uid", "creationTimestamp")) {
+            if (stored.path("metadata").has(field)) {
+                metadata.set(field, stored.path("metadata").get(field));
+            }
+        }
     }
 
     private MockResponse replacePod(ApiPath path, RecordedRequest request) {
-        JsonNode replacement = Serialization.unmarshal(body(request), JsonNode.class);
+        JsonNode replacement = RequestBodies.parseJson(body(request));
         return store.atomically(
                 () -> {
                     Optional<String> current = store.getJson(path.objectPath());
-                    if (current.isPresent()) {
-                        JsonNode stored = Serialization.unmarshal(current.get(), JsonNode.class);
-                        if (TerminatingPodWrites.isTerminating(stored)) {
-                            return terminatingPods.store(path, stored, replacement);
-                        }
+                    if (current.isEmpty()) {
+                        return ApiResponses.notFound("pods", path.name());
                     }
-                    return store.handle(request);
+                    JsonNode stored = Serialization.unmarshal(current.get(), JsonNode.class);
+                    ObjectNode updated =
+                            PodUpdates.apply(
+                                    stored, replacement, "status".equals(path.subresource()));
+                    if (TerminatingPodWrites.isTerminating(stored)) {
+                        return terminatingPods.store(path, stored, updated);
+                    }
+                    return store.handle(
+                            RequestBodies.withBody(request, Serialization.asJson(updated)));
                 });
-    }
-
-    private static JsonNode withoutDirectives(JsonNode node) {
-        JsonNode copy = node.deepCopy();
-        removeDirectives(copy);
-        return copy;
-    }
-
-    private static void removeDirectives(JsonNode node) {
-        if (node instanceof ObjectNode object) {
-            List<String> directives = new java.util.ArrayList<>();
-            object.fieldNames()
-                    .forEachRemaining(
-                            name -> {
-                                if (name.startsWith("$")) {
-                                    directives.add(name);
-                                }
-                            });
-            object.remove(directives);
-            object.forEach(ApiDispatcher::removeDirectives);
-        }
     }
 
     private static String body(RecordedRequest request) {

@@ -117,8 +117,7 @@ public record ApiPath(
     }
 
     public boolean isWatch() {
-        String watch = query.get("watch");
-        return watch != null && (watch.equals("true") || watch.equals("1"));
+        return QueryBoolean.isTrue(query.get("watch"));
     }
 
     public String apiVersion() {

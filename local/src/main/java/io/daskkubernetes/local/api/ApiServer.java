@@ -33,6 +33,13 @@ public final class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final long LOG_POLL_MILLIS = 100;
+    private static final java.util.Set<io.vertx.core.http.HttpMethod> SERVED_METHODS =
+            java.util.Set.of(
+                    io.vertx.core.http.HttpMethod.GET,
+                    io.vertx.core.http.HttpMethod.POST,
+                    io.vertx.core.http.HttpMethod.PUT,
+                    io.vertx.core.http.HttpMethod.PATCH,
+                    io.vertx.core.http.HttpMethod.DELETE);
 
     private final ApiDispatcher dispatcher;
     private final PodLogEndpoint podLogs;
@@ -77,6 +84,10 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest event) {
+        if (!SERVED_METHODS.contains(event.method())) {
+            send(event, ServedPaths.methodNotAllowed(event.method().name()));
+            return;
+        }
         if (isWebSocketUpgrade(event)) {
             // The upgrade must happen before the request is read; watches carry no body.
             RecordedRequest request = toRecordedRequest(event, null);
@@ -95,36 +106,48 @@ public final class ApiServer implements AutoCloseable {
             }
             return;
         }
-        event.body()
-                .onFailure(err -> event.response().setStatusCode(500).end())
-                .onSuccess(
-                        body -> {
-                            RecordedRequest request = toRecordedRequest(event, body);
-                            ApiPath path = ApiPath.parse(event.uri());
-                            if (path.isWatch() && request.method() == HttpMethod.GET) {
-                                streamWatch(event, request, path);
-                            } else if (PodLogRequest.matches(path)
-                                    && "true".equals(path.query().get("follow"))) {
-                                vertx.<Void>executeBlocking(
-                                        () -> {
-                                            followLog(event, PodLogRequest.from(path));
-                                            return null;
-                                        },
-                                        false);
-                            } else {
-                                vertx.executeBlocking(() -> dispatcher.dispatch(request), false)
-                                        .onSuccess(response -> send(event, response))
-                                        .onFailure(
-                                                err -> {
-                                                    LOG.warn(
-                                                            "{} {} failed",
-                                                            event.method(),
-                                                            event.uri(),
-                                                            err);
-                                                    event.response().setStatusCode(500).end();
-                                                });
-                            }
-                        });
+        RequestBodyLimit.read(
+                event,
+                RequestBodyLimit.MAX_BODY_BYTES,
+                body -> {
+                    RecordedRequest request = toRecordedRequest(event, body);
+                    ApiPath path = ApiPath.parse(event.uri());
+                    if (path.isWatch() && request.method() == HttpMethod.GET) {
+                        streamWatch(event, request, path);
+                    } else if (PodLogRequest.matches(path)
+                            && QueryBoolean.isTrue(path.query().get("follow"))) {
+                        vertx.<Void>executeBlocking(
+                                () -> {
+                                    followLog(event, PodLogRequest.from(path));
+                                    return null;
+                                },
+                                false);
+                    } else {
+                        vertx.executeBlocking(() -> dispatcher.dispatch(request), false)
+                                .onSuccess(response -> send(event, response))
+                                .onFailure(
+                                        err -> {
+                                            LOG.warn(
+                                                    "{} {} failed",
+                                                    event.method(),
+                                                    event.uri(),
+                                                    err);
+                                            event.response().setStatusCode(500).end();
+                                        });
+                    }
+                },
+                () ->
+                        sendAndClose(
+                                event,
+                                RequestBodyLimit.tooLarge(RequestBodyLimit.MAX_BODY_BYTES)
+                                        .toResponse()));
+    }
+
+    /** Answers before the body is read, then closes the connection so that the rest is not read. */
+    private static void sendAndClose(HttpServerRequest event, MockResponse response) {
+        event.response().putHeader("Connection", "close");
+        send(event, response);
+        event.response().endHandler(v -> event.connection().close());
     }
 
     private void streamWatch(HttpServerRequest event, RecordedRequest request, ApiPath path) {
@@ -136,6 +159,9 @@ public final class ApiServer implements AutoCloseable {
         }
         HttpServerResponse http = event.response();
         http.setStatusCode(200).setChunked(true).putHeader("Content-Type", "application/json");
+        // Send the headers at once: a watch from a resourceVersion may have no event for a long
+        // time, and clients (kubectl wait, rollout status) wait for the headers before anything.
+        http.write(Buffer.buffer());
         HttpWatchStream stream = new HttpWatchStream(request, http);
         http.closeHandler(v -> listener.onClosed(stream, 1000, "client went away"));
         listener.onOpen(stream, response);

@@ -22,6 +22,7 @@ final class ChangeRecordingCrudDispatcher extends KubernetesCrudDispatcher {
 
     private final Consumer<ResourceChange> onChange;
     private long lastResourceVersion;
+    private boolean dryRun;
 
     ChangeRecordingCrudDispatcher(Consumer<ResourceChange> onChange) {
         super(List.of());
@@ -37,7 +38,7 @@ final class ChangeRecordingCrudDispatcher extends KubernetesCrudDispatcher {
             String newState) {
         String existing = oldAttributes == null ? null : map.get(oldAttributes);
         super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
-        if (existing == null && newState == null) {
+        if (dryRun || (existing == null && newState == null)) {
             return;
         }
         JsonNode before =
@@ -78,7 +79,32 @@ final class ChangeRecordingCrudDispatcher extends KubernetesCrudDispatcher {
         ResourceType type = ResourceType.of(newAttributes != null ? newAttributes : oldAttributes);
         onChange.accept(
                 new ResourceChange(
-                        resourceVersion, type, oldAttributes, newAttributes, object.toString()));
+                        resourceVersion,
+                        type,
+                        oldAttributes,
+                        newAttributes,
+                        object.toString(),
+                        existing));
+    }
+
+    /**
+     * Runs {@code writes} and then puts every object back as it was: nothing is stored and no watch
+     * hears of it (dryRun=All). The caller holds the store's lock.
+     */
+    <T> T dryRun(java.util.function.Supplier<T> writes) {
+        java.util.Map<AttributeSet, String> before = new java.util.LinkedHashMap<>(map);
+        dryRun = true;
+        try {
+            return writes.get();
+        } finally {
+            dryRun = false;
+            map.clear();
+            map.putAll(before);
+        }
+    }
+
+    boolean inDryRun() {
+        return dryRun;
     }
 
     /** The attributes the mock files the new state under (same rule as its own processEvent). */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -208,6 +209,15 @@ public final class Discovery {
                             "CustomResourceDefinition",
                             false,
                             List.of("crd", "crds"),
+                            List.of()),
+                    new Resource(
+                            "authorization.k8s.io",
+                            "v1",
+                            AccessReviews.PLURAL,
+                            "",
+                            "SelfSubjectAccessReview",
+                            false,
+                            List.of(),
                             List.of()));
 
     private static final String CRD_PATH =
@@ -307,7 +317,12 @@ public final class Discovery {
                 .withSingularName(r.singular())
                 .withKind(r.kind())
                 .withNamespaced(r.namespaced())
-                .withVerbs(subresource ? List.of("get", "patch", "update") : VERBS)
+                .withVerbs(
+                        subresource
+                                ? List.of("get", "patch", "update")
+                                : AccessReviews.PLURAL.equals(r.plural())
+                                        ? List.of("create")
+                                        : VERBS)
                 .withShortNames(r.shortNames().isEmpty() ? null : r.shortNames())
                 .withCategories(r.categories().isEmpty() ? null : r.categories())
                 .build();
@@ -341,6 +356,22 @@ public final class Discovery {
                                     .build());
                 });
         return groups;
+    }
+
+    /** The served resource (or subresource, "pods/status") of a group version, if any. */
+    Optional<Resource> find(String group, String version, String plural) {
+        return allResources()
+                .filter(
+                        r ->
+                                r.group().equals(group)
+                                        && r.version().equals(version)
+                                        && r.plural().equals(plural))
+                .findFirst();
+    }
+
+    /** Every served resource and subresource, built-in and custom. */
+    List<Resource> resources() {
+        return allResources().toList();
     }
 
     private Stream<Resource> allResources() {

@@ -54,7 +54,7 @@ public final class ObjectStore {
     public MockResponse handle(RecordedRequest request) {
         ApiPath path = ApiPath.parse(request.getPath());
         if (request.method() == HttpMethod.GET && path.isResource() && path.isWatch()) {
-            return watch(request.getPath());
+            return watch(request.getPath(), RequestOptions.of(path));
         }
         return atomically(() -> crud.dispatch(request));
     }
@@ -64,10 +64,10 @@ public final class ObjectStore {
      * events of the moment before their WebSocket opens; ours resume from the resourceVersion (see
      * {@link Watches}).
      */
-    private MockResponse watch(String requestPath) {
+    MockResponse watch(String requestPath, RequestOptions options) {
         WatchRequest request;
         try {
-            request = WatchRequest.parse(requestPath, crud.getAttributeExtractor());
+            request = WatchRequest.parse(requestPath, crud.getAttributeExtractor(), options);
         } catch (IllegalArgumentException e) {
             return ApiResponses.badRequest(e.getMessage());
         }
@@ -89,7 +89,7 @@ public final class ObjectStore {
         crud.getMap()
                 .forEach(
                         (attributes, json) -> {
-                            if (attributes.matches(request.selector())) {
+                            if (attributes.matches(request.selector()) && request.selects(json)) {
                                 objects.add(json);
                             }
                         });
@@ -104,6 +104,19 @@ public final class ObjectStore {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Runs {@code writes} as a dry run: they are validated and answered as usual, then undone
+     * before anyone else can see them; watches hear nothing.
+     */
+    public <T> T dryRun(Supplier<T> writes) {
+        return atomically(() -> ((ChangeRecordingCrudDispatcher) crud).dryRun(writes));
+    }
+
+    /** True while a dry run is under way (its writes will be undone). */
+    boolean inDryRun() {
+        return ((ChangeRecordingCrudDispatcher) crud).inDryRun();
     }
 
     public Optional<String> getJson(String objectPath) {

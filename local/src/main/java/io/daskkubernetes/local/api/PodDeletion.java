@@ -9,9 +9,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,7 +16,8 @@ import java.util.Optional;
  * pod with {@code deletionTimestamp} = now + grace period and leaves it in place; the kubelet sees
  * the change, stops the containers (SIGTERM, then SIGKILL when the grace period ends) and then
  * deletes the pod with grace period 0, which removes it. Pods that never ran, finished pods and
- * grace period 0 go at once.
+ * grace period 0 go at once. Collection deletes come here one pod at a time (see {@link
+ * CollectionRequests}).
  */
 public final class PodDeletion {
 
@@ -33,36 +31,9 @@ public final class PodDeletion {
         this.clock = clock;
     }
 
-    /** DELETE of one pod or of a collection of pods (label and field selectors in the query). */
-    public MockResponse delete(ApiPath path, String body) {
-        Optional<Long> requestedGrace = requestedGrace(path, body);
-        if (path.name() != null) {
-            return deleteOne(path.objectPath(), path.name(), requestedGrace);
-        }
-        String collection = path.collectionPath() + selectorQuery(path);
-        List<Pod> pods = store.list(collection, Pod.class);
-        List<Object> deleted = new java.util.ArrayList<>();
-        for (Pod pod : pods) {
-            String objectPath =
-                    ApiPath.objectPath(
-                            "v1",
-                            "pods",
-                            pod.getMetadata().getNamespace(),
-                            pod.getMetadata().getName());
-            MockResponse response =
-                    deleteOne(objectPath, pod.getMetadata().getName(), requestedGrace);
-            if (ApiResponses.isSuccess(response)
-                    && response.getBody() != null
-                    && response.getBody().size() > 0) {
-                deleted.add(Serialization.unmarshal(response.getBody().readUtf8(), JsonNode.class));
-            }
-        }
-        Map<String, Object> list = new LinkedHashMap<>();
-        list.put("apiVersion", "v1");
-        list.put("kind", "PodList");
-        list.put("metadata", Map.of());
-        list.put("items", deleted);
-        return ApiResponses.json(200, list);
+    /** DELETE of one pod, with the grace period the request asks for (else the pod's). */
+    public MockResponse delete(ApiPath path, Optional<Long> requestedGrace) {
+        return deleteOne(path.objectPath(), path.name(), requestedGrace);
     }
 
     private MockResponse deleteOne(String objectPath, String name, Optional<Long> requestedGrace) {
@@ -110,44 +81,5 @@ public final class PodDeletion {
                             .map(json -> ApiResponses.json(200, json))
                             .orElseGet(() -> ApiResponses.notFound("pods", name));
                 });
-    }
-
-    private static Optional<Long> requestedGrace(ApiPath path, String body) {
-        String fromQuery = path.query().get("gracePeriodSeconds");
-        if (fromQuery != null && !fromQuery.isEmpty()) {
-            try {
-                return Optional.of(Long.parseLong(fromQuery));
-            } catch (NumberFormatException e) {
-                throw new AdmissionException(
-                        "gracePeriodSeconds: Invalid value: \""
-                                + fromQuery
-                                + "\": must be a number of "
-                                + "seconds");
-            }
-        }
-        if (body != null && !body.isBlank()) {
-            JsonNode options = Serialization.unmarshal(body, JsonNode.class);
-            JsonNode grace = options.get("gracePeriodSeconds");
-            if (grace != null && grace.canConvertToLong()) {
-                return Optional.of(grace.asLong());
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static String selectorQuery(ApiPath path) {
-        StringBuilder query = new StringBuilder();
-        for (String key : List.of("labelSelector", "fieldSelector")) {
-            String value = path.query().get(key);
-            if (value != null && !value.isEmpty()) {
-                query.append(query.length() == 0 ? '?' : '&')
-                        .append(key)
-                        .append('=')
-                        .append(
-                                java.net.URLEncoder.encode(
-                                        value, java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
-        return query.toString();
     }
 }

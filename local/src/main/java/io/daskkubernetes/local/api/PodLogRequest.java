@@ -55,7 +55,7 @@ public record PodLogRequest(
     }
 
     private static boolean isTrue(String value) {
-        return "true".equals(value) || "1".equals(value);
+        return QueryBoolean.isTrue(value);
     }
 
     private static String emptyToNull(String value) {

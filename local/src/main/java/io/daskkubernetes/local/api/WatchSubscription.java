@@ -46,7 +46,7 @@ final class WatchSubscription extends WebSocketListener {
 
     /** Sends the change if this watch selects the object before or after it. */
     void send(ResourceChange change) {
-        change.eventTypeFor(request.selector()).ifPresent(type -> send(type, change.objectJson()));
+        change.eventTypeFor(request).ifPresent(type -> send(type, change.objectJson()));
     }
 
     void send(String type, String objectJson) {

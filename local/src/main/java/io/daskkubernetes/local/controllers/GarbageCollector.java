@@ -98,9 +98,12 @@ public final class GarbageCollector implements AutoCloseable {
                     owners != null
                             && !owners.isEmpty()
                             && owners.stream().noneMatch(owner -> uids.contains(owner.getUid()));
+            // Objects can only be created in a namespace that exists, so an object whose namespace
+            // is missing lost it, even one created and deleted between two passes.
             boolean namespaceGone =
                     metadata.getNamespace() != null
-                            && deletedNamespaces.contains(metadata.getNamespace());
+                            && (deletedNamespaces.contains(metadata.getNamespace())
+                                    || !namespaces.contains(metadata.getNamespace()));
             if (orphaned || namespaceGone) {
                 LOG.debug(
                         "deleting {} {}/{}: {}",

@@ -43,6 +43,15 @@ class WatchExpiryTest {
     static void start() {
         server = EmbeddedApiServer.start(ClusterIpAllocator.loopback(), HISTORY);
         client = newClient(server.url());
+        // As on a real cluster, objects go into a namespace that exists.
+        client.namespaces()
+                .resource(
+                        new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(NAMESPACE)
+                                .endMetadata()
+                                .build())
+                .create();
     }
 
     @AfterAll

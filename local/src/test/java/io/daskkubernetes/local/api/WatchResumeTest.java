@@ -45,6 +45,15 @@ class WatchResumeTest {
     static void start() {
         server = EmbeddedApiServer.start(ClusterIpAllocator.loopback());
         client = newClient(server.url());
+        // As on a real cluster, objects go into a namespace that exists.
+        client.namespaces()
+                .resource(
+                        new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(NAMESPACE)
+                                .endMetadata()
+                                .build())
+                .create();
     }
 
     @AfterAll
