@@ -114,6 +114,9 @@ public final class ApiDispatcher extends Dispatcher {
             return ApiResponses.json(
                     200, TableView.convert(path.resource(), answer.getBody().readUtf8()));
         }
+        if (method.equals("GET") && path.isResource() && path.name() == null && !path.isWatch()) {
+            return TypedLists.typed(store.handle(request), path, discovery);
+        }
         return store.handle(request);
     }
 

@@ -343,6 +343,18 @@ public final class Discovery {
         return groups;
     }
 
+    /** The kind stored under {@code plural} in a group version, if this server serves it. */
+    public java.util.Optional<String> kindOf(String group, String version, String plural) {
+        return allResources()
+                .filter(
+                        r ->
+                                r.group().equals(group)
+                                        && r.version().equals(version)
+                                        && r.plural().equals(plural))
+                .map(Resource::kind)
+                .findFirst();
+    }
+
     private Stream<Resource> allResources() {
         return Stream.concat(BUILT_IN.stream(), customResources().stream());
     }

@@ -2,6 +2,7 @@ package io.daskkubernetes.local.kubelet;
 
 import io.daskkubernetes.local.api.ContainerLogSource;
 import io.daskkubernetes.local.api.LogRequestException;
+import io.daskkubernetes.local.events.EventRecorder;
 import io.daskkubernetes.local.network.PodNetwork;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -36,6 +37,8 @@ public final class Kubelet implements ContainerLogSource, AutoCloseable {
     private final KubernetesClient client;
     private final PodRunner.Settings settings;
     private final ScheduledExecutorService executor;
+    private final EventRecorder events;
+    private final EventRecorder schedulerEvents;
     private final Map<String, PodRunner> runnersByUid = new ConcurrentHashMap<>();
     private final Map<String, PodRunner> runnersByName = new ConcurrentHashMap<>();
     private SharedIndexInformer<Pod> informer;
@@ -64,6 +67,8 @@ public final class Kubelet implements ContainerLogSource, AutoCloseable {
                         });
         pool.setRemoveOnCancelPolicy(true);
         this.executor = pool;
+        this.events = new EventRecorder(client, "kubelet", NodeRegistration.NODE_NAME);
+        this.schedulerEvents = new EventRecorder(client, "default-scheduler", null);
         this.settings =
                 new PodRunner.Settings(
                         client,
@@ -72,7 +77,9 @@ public final class Kubelet implements ContainerLogSource, AutoCloseable {
                         executor,
                         podsDirectory,
                         Map.copyOf(baseEnvironment),
-                        NodeRegistration.NODE_NAME);
+                        NodeRegistration.NODE_NAME,
+                        events,
+                        schedulerEvents);
     }
 
     /** Starts watching pods; returns once the informer has its first list. */
@@ -244,5 +251,7 @@ public final class Kubelet implements ContainerLogSource, AutoCloseable {
         // A runner whose set-up was still under way when we stopped finishes it and must be stopped
         // again.
         runners.forEach(PodRunner::forceStop);
+        events.close();
+        schedulerEvents.close();
     }
 }
