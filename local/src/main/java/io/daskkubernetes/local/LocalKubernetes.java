@@ -278,6 +278,17 @@ public final class LocalKubernetes implements AutoCloseable {
                 resources.push(kubelet);
                 kubelet.start();
                 apiServer.serveLogsFrom(kubelet);
+                io.daskkubernetes.local.streams.PodStreams streams =
+                        new io.daskkubernetes.local.streams.PodStreams(
+                                path ->
+                                        apiServer
+                                                .store()
+                                                .get(
+                                                        path,
+                                                        io.fabric8.kubernetes.api.model.Pod.class),
+                                kubelet::execTarget);
+                resources.push(streams);
+                apiServer.serveStreamsWith(streams);
                 GarbageCollector garbageCollector =
                         new GarbageCollector(apiServer.store()::all, apiServer::delete);
                 resources.push(garbageCollector);

@@ -229,6 +229,34 @@ public final class Kubelet implements ContainerLogSource, AutoCloseable {
         return new ContainerLog(file.get(), () -> !previous && runner.isWriting(chosen));
     }
 
+    /**
+     * Where to run a command in a running container of a pod on this node, for exec.
+     *
+     * @param container null for the pod's first container
+     * @throws LogRequestException (400) when the pod or container is not running here
+     */
+    public ExecTarget execTarget(String namespace, String pod, String container) {
+        PodRunner runner = runnersByName.get(key(namespace, pod));
+        if (runner == null) {
+            throw new LogRequestException(
+                    400, "pod \"" + pod + "\" is not running on this node (yet)");
+        }
+        if (container != null && !runner.containerNames().contains(container)) {
+            throw new LogRequestException(
+                    400, "container " + container + " is not valid for pod " + pod);
+        }
+        return runner.execTarget(container)
+                .orElseThrow(
+                        () ->
+                                new LogRequestException(
+                                        400,
+                                        "unable to upgrade connection: container not found (\""
+                                                + (container == null
+                                                        ? runner.appContainerNames().get(0)
+                                                        : container)
+                                                + "\")"));
+    }
+
     /** Kills every pod's processes and removes their files and networks; no API call is made. */
     @Override
     public void close() {

@@ -611,6 +611,29 @@ final class PodRunner {
         return all;
     }
 
+    /**
+     * Where to run a command in a running container, for exec; empty when it is not running.
+     *
+     * @param container null for the only (or first) container
+     */
+    synchronized Optional<ExecTarget> execTarget(String container) {
+        if (stopped || sandbox == null) {
+            return Optional.empty();
+        }
+        String wanted = container == null ? containers.get(0).name() : container;
+        return allRuns().stream()
+                .filter(r -> r.name().equals(wanted) && r.phase == ContainerRun.Phase.RUNNING)
+                .filter(r -> r.environment != null)
+                .findFirst()
+                .map(
+                        r ->
+                                new ExecTarget(
+                                        r.name(),
+                                        sandbox.commandPrefix(),
+                                        r.environment,
+                                        r.workingDirectory));
+    }
+
     /** The log of a container's current or previous run, for pods/log. */
     synchronized Optional<Path> logFile(String container, boolean previous) {
         return allRuns().stream()
