@@ -4,6 +4,7 @@ import io.daskkubernetes.local.api.ClusterIpAllocator;
 import io.daskkubernetes.local.api.EmbeddedApiServer;
 import io.daskkubernetes.local.controllers.EndpointsController;
 import io.daskkubernetes.local.controllers.GarbageCollector;
+import io.daskkubernetes.local.controllers.WorkloadControllers;
 import io.daskkubernetes.local.kubelet.Kubelet;
 import io.daskkubernetes.local.kubelet.NodeRegistration;
 import io.daskkubernetes.local.network.HostNetwork;
@@ -294,6 +295,9 @@ public final class LocalKubernetes implements AutoCloseable {
                 resources.push(garbageCollector);
                 apiServer.onDeletion(garbageCollector::deletionHappened);
                 garbageCollector.start();
+                WorkloadControllers workloads = new WorkloadControllers(client);
+                resources.push(workloads);
+                workloads.start();
                 LOG.info(
                         "local Kubernetes API at {} ({} pod network), kubeconfig {}",
                         apiServer.url(),

@@ -20,7 +20,7 @@ final class KubectlSupport {
     /** What a kubectl run printed (stdout and stderr together) and its exit code. */
     record Result(int exitCode, String output) {}
 
-    Result run(byte[] stdin, String... args) throws IOException, InterruptedException {
+    Result run(byte[] stdin, String... args) throws Exception {
         Process process = start(args);
         try {
             CompletableFuture<String> output =
@@ -39,8 +39,12 @@ final class KubectlSupport {
             }
             process.getOutputStream().close();
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
                 throw new AssertionError(
-                        "kubectl " + String.join(" ", args) + " did not finish in 120 s");
+                        "kubectl "
+                                + String.join(" ", args)
+                                + " did not finish in 120 s; it printed: "
+                                + output.get(10, TimeUnit.SECONDS));
             }
             return new Result(process.exitValue(), output.join());
         } finally {
@@ -49,7 +53,7 @@ final class KubectlSupport {
     }
 
     /** Runs kubectl and returns its output; fails unless it exits with 0. */
-    String ok(String... args) throws IOException, InterruptedException {
+    String ok(String... args) throws Exception {
         Result result = run(null, args);
         if (result.exitCode() != 0) {
             throw new AssertionError(

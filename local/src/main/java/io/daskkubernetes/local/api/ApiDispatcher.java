@@ -36,6 +36,7 @@ public final class ApiDispatcher extends Dispatcher {
     private final ServiceAdmission serviceAdmission;
     private final GeneratedNames generatedNames = new GeneratedNames();
     private final TerminatingPodWrites terminatingPods;
+    private final ScaleSubresource scale;
 
     public ApiDispatcher(
             ObjectStore store,
@@ -49,6 +50,7 @@ public final class ApiDispatcher extends Dispatcher {
         this.podDeletion = podDeletion;
         this.serviceAdmission = serviceAdmission;
         this.terminatingPods = new TerminatingPodWrites(store);
+        this.scale = new ScaleSubresource(store, discovery);
     }
 
     private volatile Runnable deletionListener = () -> {};
@@ -83,6 +85,9 @@ public final class ApiDispatcher extends Dispatcher {
         }
         if (PodLogRequest.matches(path) && method.equals("GET")) {
             return podLogs.answer(PodLogRequest.from(path));
+        }
+        if (ScaleSubresource.matches(path)) {
+            return scale.answer(path, method, body(request));
         }
         if (path.isCoreResource("pods") && path.subresource() == null && method.equals("DELETE")) {
             return podDeletion.delete(path, body(request));

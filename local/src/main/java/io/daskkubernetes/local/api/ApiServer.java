@@ -159,6 +159,10 @@ public final class ApiServer implements AutoCloseable {
         }
         HttpServerResponse http = event.response();
         http.setStatusCode(200).setChunked(true).putHeader("Content-Type", "application/json");
+        // Headers at once, as kube-apiserver sends them: a client whose watch sees no change
+        // (kubectl
+        // rollout status on a finished rollout) must not hang waiting for them.
+        http.write(Buffer.buffer());
         HttpWatchStream stream = new HttpWatchStream(request, http);
         http.closeHandler(v -> listener.onClosed(stream, 1000, "client went away"));
         listener.onOpen(stream, response);
