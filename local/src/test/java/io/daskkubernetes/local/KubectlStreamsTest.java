@@ -175,6 +175,10 @@ class KubectlStreamsTest {
             assertThat(get(forward.getLocalPort())).contains(PAGE);
             assertThat(get(forward.getLocalPort())).contains(PAGE);
         }
+        // A Service's port, as fabric8 resolves it to one of its pods.
+        try (LocalPortForward forward = client.services().withName("web").portForward(80)) {
+            assertThat(get(forward.getLocalPort())).contains(PAGE);
+        }
     }
 
     @Test
