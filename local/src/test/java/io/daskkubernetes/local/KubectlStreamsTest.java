@@ -216,6 +216,39 @@ class KubectlStreamsTest {
     }
 
     @Test
+    void fabric8ExecReturnsOutputAndExitCode() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        try (io.fabric8.kubernetes.client.dsl.ExecWatch exec =
+                client.pods()
+                        .withName("web")
+                        .writingOutput(out)
+                        .writingError(err)
+                        .exec("sh", "-c", "echo fabric8-out; echo fabric8-err >&2; exit 5")) {
+            assertThat(exec.exitCode().get(30, TimeUnit.SECONDS)).isEqualTo(5);
+        }
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> out.toString(StandardCharsets.UTF_8).equals("fabric8-out\n"));
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("fabric8-err\n");
+    }
+
+    @Test
+    void anExecWhoseClientGoesAwayIsKilled() throws Exception {
+        Process exec = kubectl.start("exec", "web", "--", "sleep", "6061");
+        await().atMost(Duration.ofSeconds(20)).until(() -> sleepers().count() == 1);
+        exec.destroyForcibly();
+        await().atMost(Duration.ofSeconds(20)).until(() -> sleepers().count() == 0);
+    }
+
+    private static java.util.stream.Stream<ProcessHandle> sleepers() {
+        return ProcessHandle.allProcesses()
+                .filter(
+                        p ->
+                                p.info().commandLine().orElse("").endsWith("sleep 6061")
+                                        && !p.info().commandLine().orElse("").contains("kubectl"));
+    }
+
+    @Test
     void kubectlCpCopiesAFileInAndOut() throws Exception {
         Path directory = Files.createTempDirectory("cp-test");
         Path local = Files.createTempFile("cp-source", ".txt");

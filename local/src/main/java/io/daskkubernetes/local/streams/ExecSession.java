@@ -51,13 +51,16 @@ final class ExecSession {
                     });
 
     private volatile Process process;
+    private final java.util.Set<Process> live;
 
     ExecSession(
             ServerWebSocket ws,
             ExecTarget target,
             List<String> command,
             boolean stdin,
-            ExecutorService threads) {
+            ExecutorService threads,
+            java.util.Set<Process> live) {
+        this.live = live;
         this.ws = ws;
         this.target = target;
         this.command = command;
@@ -79,6 +82,8 @@ final class ExecSession {
         }
         try {
             process = builder.start();
+            live.add(process);
+            process.onExit().thenRun(() -> live.remove(process));
         } catch (IOException e) {
             finish(
                     failure(

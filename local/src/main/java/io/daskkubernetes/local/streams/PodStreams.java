@@ -53,6 +53,10 @@ public final class PodStreams implements StreamingEndpoint, AutoCloseable {
     private final ExecTargets execTargets;
     private final ExecutorService threads;
 
+    /** Processes started by exec that still run: killed when the runtime closes. */
+    private final java.util.Set<Process> execProcesses =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /**
      * @param pods finds a pod by its object path
      */
@@ -155,7 +159,8 @@ public final class PodStreams implements StreamingEndpoint, AutoCloseable {
                                 ws.close((short) 1002, "no channel.k8s.io subprotocol agreed");
                                 return;
                             }
-                            new ExecSession(ws, target, command, stdin, threads).start();
+                            new ExecSession(ws, target, command, stdin, threads, execProcesses)
+                                    .start();
                         })
                 .onFailure(err -> LOG.debug("exec upgrade of {} failed", request.uri(), err));
     }
@@ -251,6 +256,10 @@ public final class PodStreams implements StreamingEndpoint, AutoCloseable {
 
     @Override
     public void close() {
+        for (Process process : execProcesses) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
         threads.shutdownNow();
     }
 }
