@@ -4,6 +4,7 @@ import io.daskkubernetes.local.api.ClusterIpAllocator;
 import io.daskkubernetes.local.api.EmbeddedApiServer;
 import io.daskkubernetes.local.controllers.EndpointsController;
 import io.daskkubernetes.local.controllers.GarbageCollector;
+import io.daskkubernetes.local.controllers.WorkloadControllers;
 import io.daskkubernetes.local.kubelet.Kubelet;
 import io.daskkubernetes.local.kubelet.NodeRegistration;
 import io.daskkubernetes.local.network.HostNetwork;
@@ -278,11 +279,25 @@ public final class LocalKubernetes implements AutoCloseable {
                 resources.push(kubelet);
                 kubelet.start();
                 apiServer.serveLogsFrom(kubelet);
+                io.daskkubernetes.local.streams.PodStreams streams =
+                        new io.daskkubernetes.local.streams.PodStreams(
+                                path ->
+                                        apiServer
+                                                .store()
+                                                .get(
+                                                        path,
+                                                        io.fabric8.kubernetes.api.model.Pod.class),
+                                kubelet::execTarget);
+                resources.push(streams);
+                apiServer.serveStreamsWith(streams);
                 GarbageCollector garbageCollector =
                         new GarbageCollector(apiServer.store()::all, apiServer::delete);
                 resources.push(garbageCollector);
                 apiServer.onDeletion(garbageCollector::deletionHappened);
                 garbageCollector.start();
+                WorkloadControllers workloads = new WorkloadControllers(client);
+                resources.push(workloads);
+                workloads.start();
                 LOG.info(
                         "local Kubernetes API at {} ({} pod network), kubeconfig {}",
                         apiServer.url(),

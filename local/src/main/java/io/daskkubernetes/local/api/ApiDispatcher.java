@@ -41,6 +41,7 @@ public final class ApiDispatcher extends Dispatcher {
     private final DeletionPropagation propagation;
     private final OpenApiEndpoint openApi;
     private final FieldValidation fieldValidation = new FieldValidation();
+    private final ScaleSubresource scale;
 
     public ApiDispatcher(
             ObjectStore store,
@@ -58,6 +59,7 @@ public final class ApiDispatcher extends Dispatcher {
         this.collections = new CollectionRequests(store);
         this.propagation = new DeletionPropagation(store);
         this.openApi = new OpenApiEndpoint(discovery);
+        this.scale = new ScaleSubresource(store, discovery);
     }
 
     private volatile Runnable deletionListener = () -> {};
@@ -189,6 +191,9 @@ public final class ApiDispatcher extends Dispatcher {
         }
         if (PodLogRequest.matches(path) && method.equals("GET")) {
             return podLogs.answer(PodLogRequest.from(path));
+        }
+        if (ScaleSubresource.matches(path)) {
+            return scale.answer(path, method, body(request));
         }
         Discovery.Resource resource =
                 discovery

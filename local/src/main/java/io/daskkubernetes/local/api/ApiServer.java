@@ -45,6 +45,7 @@ public final class ApiServer implements AutoCloseable {
     private final PodLogEndpoint podLogs;
     private final Vertx vertx;
     private final HttpServer server;
+    private volatile StreamingEndpoint streams;
 
     private ApiServer(
             ApiDispatcher dispatcher, PodLogEndpoint podLogs, Vertx vertx, HttpServer server) {
@@ -63,7 +64,16 @@ public final class ApiServer implements AutoCloseable {
                                 .setHost(host)
                                 .setPort(0)
                                 .setIdleTimeout(0)
-                                .setDecompressionSupported(true));
+                                .setDecompressionSupported(true)
+                                // exec (kubectl >= 1.30, fabric8) and port-forward over WebSockets;
+                                // kubectl's port-forward tunnels SPDY through one.
+                                .setWebSocketSubProtocols(
+                                        java.util.List.of(
+                                                "v5.channel.k8s.io",
+                                                "v4.channel.k8s.io",
+                                                "SPDY/3.1+portforward.k8s.io"))
+                                .setMaxWebSocketFrameSize(1 << 20)
+                                .setMaxWebSocketMessageSize(16 << 20));
         ApiServer apiServer = new ApiServer(dispatcher, podLogs, vertx, server);
         server.requestHandler(apiServer::handle);
         try {
@@ -83,10 +93,23 @@ public final class ApiServer implements AutoCloseable {
         return server.actualPort();
     }
 
+    /** Where exec, attach and port-forward requests go. */
+    void serveStreamsWith(StreamingEndpoint endpoint) {
+        this.streams = endpoint;
+    }
+
     private void handle(HttpServerRequest event) {
         if (!SERVED_METHODS.contains(event.method())) {
             send(event, ServedPaths.methodNotAllowed(event.method().name()));
             return;
+        }
+        StreamingEndpoint streaming = streams;
+        if (streaming != null) {
+            ApiPath path = ApiPath.parse(event.uri());
+            if (streaming.handles(path)) {
+                streaming.handle(event, path);
+                return;
+            }
         }
         if (isWebSocketUpgrade(event)) {
             // The upgrade must happen before the request is read; watches carry no body.

@@ -11,6 +11,9 @@ public final class ClusterIpAllocator {
 
     private final String prefix;
 
+    /** The host part last handed out: the next search starts after it. */
+    private int last = 9;
+
     private ClusterIpAllocator(String prefix) {
         this.prefix = prefix;
     }
@@ -31,14 +34,20 @@ public final class ClusterIpAllocator {
         return prefix == null;
     }
 
-    /** The first address not in {@code inUse}. */
-    public String allocate(Set<String> inUse) {
+    /**
+     * The next address not in {@code inUse}, going round the range from the last one handed out, so
+     * that the address of a Service just deleted is not at once another's: the old Service's proxy
+     * and names may still be in place for a moment.
+     */
+    public synchronized String allocate(Set<String> inUse) {
         if (prefix == null) {
             return "127.0.0.1";
         }
-        for (int host = 10; host < 255; host++) {
+        for (int step = 1; step <= 245; step++) {
+            int host = 10 + Math.floorMod(last - 10 + step, 245);
             String candidate = prefix + host;
             if (!inUse.contains(candidate)) {
+                last = host;
                 return candidate;
             }
         }

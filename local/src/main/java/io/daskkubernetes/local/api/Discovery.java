@@ -218,7 +218,54 @@ public final class Discovery {
                             "SelfSubjectAccessReview",
                             false,
                             List.of(),
-                            List.of()));
+                            List.of()),
+                    new Resource(
+                            "apps",
+                            "v1",
+                            "deployments/status",
+                            "",
+                            "Deployment",
+                            true,
+                            List.of(),
+                            List.of()),
+                    new Resource(
+                            "apps",
+                            "v1",
+                            "deployments/scale",
+                            "",
+                            "Scale",
+                            true,
+                            List.of(),
+                            List.of()),
+                    new Resource(
+                            "apps",
+                            "v1",
+                            "replicasets/status",
+                            "",
+                            "ReplicaSet",
+                            true,
+                            List.of(),
+                            List.of()),
+                    new Resource(
+                            "apps",
+                            "v1",
+                            "replicasets/scale",
+                            "",
+                            "Scale",
+                            true,
+                            List.of(),
+                            List.of()),
+                    new Resource(
+                            "apps",
+                            "v1",
+                            "statefulsets/scale",
+                            "",
+                            "Scale",
+                            true,
+                            List.of(),
+                            List.of()),
+                    new Resource(
+                            "batch", "v1", "jobs/status", "", "Job", true, List.of(), List.of()));
 
     private static final String CRD_PATH =
             "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
@@ -312,6 +359,18 @@ public final class Discovery {
 
     private static APIResource toApiResource(Resource r) {
         boolean subresource = r.plural().contains("/");
+        if (r.plural().endsWith("/scale")) {
+            // The scale subresource is an autoscaling/v1 Scale whatever its parent's group.
+            return new APIResourceBuilder()
+                    .withName(r.plural())
+                    .withSingularName("")
+                    .withGroup("autoscaling")
+                    .withVersion("v1")
+                    .withKind("Scale")
+                    .withNamespaced(r.namespaced())
+                    .withVerbs("get", "patch", "update")
+                    .build();
+        }
         return new APIResourceBuilder()
                 .withName(r.plural())
                 .withSingularName(r.singular())
@@ -374,6 +433,44 @@ public final class Discovery {
         return allResources().toList();
     }
 
+    /**
+     * Where a custom resource keeps its replicas and selector, when its definition declares a scale
+     * subresource: (specReplicasPath, statusReplicasPath, labelSelectorPath).
+     */
+    java.util.Optional<List<String>> customScalePaths(String group, String version, String plural) {
+        for (CustomResourceDefinition crd : store.list(CRD_PATH, CustomResourceDefinition.class)) {
+            if (!crd.getSpec().getGroup().equals(group)
+                    || !crd.getSpec().getNames().getPlural().equals(plural)) {
+                continue;
+            }
+            for (CustomResourceDefinitionVersion v : crd.getSpec().getVersions()) {
+                if (v.getName().equals(version)
+                        && v.getSubresources() != null
+                        && v.getSubresources().getScale() != null) {
+                    var scale = v.getSubresources().getScale();
+                    return java.util.Optional.of(
+                            java.util.Arrays.asList(
+                                    scale.getSpecReplicasPath(),
+                                    scale.getStatusReplicasPath(),
+                                    scale.getLabelSelectorPath()));
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The kind stored under {@code plural} in a group version, if this server serves it. */
+    public java.util.Optional<String> kindOf(String group, String version, String plural) {
+        return allResources()
+                .filter(
+                        r ->
+                                r.group().equals(group)
+                                        && r.version().equals(version)
+                                        && r.plural().equals(plural))
+                .map(Resource::kind)
+                .findFirst();
+    }
+
     private Stream<Resource> allResources() {
         return Stream.concat(BUILT_IN.stream(), customResources().stream());
     }
@@ -405,6 +502,19 @@ public final class Discovery {
                                 namespaced,
                                 shortNames,
                                 categories));
+                if (version.getSubresources() != null
+                        && version.getSubresources().getScale() != null) {
+                    resources.add(
+                            new Resource(
+                                    crd.getSpec().getGroup(),
+                                    version.getName(),
+                                    names.getPlural() + "/scale",
+                                    "",
+                                    "Scale",
+                                    namespaced,
+                                    List.of(),
+                                    List.of()));
+                }
                 if (version.getSubresources() != null
                         && version.getSubresources().getStatus() != null) {
                     resources.add(

@@ -76,6 +76,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
         podLogs.serveLogsFrom(source);
     }
 
+    /** Where exec, attach and port-forward requests go (the kubelet's streams). */
+    public void serveStreamsWith(StreamingEndpoint endpoint) {
+        server.serveStreamsWith(endpoint);
+    }
+
     @Override
     public void close() {
         server.close();

@@ -114,7 +114,65 @@ final class TableView {
                             1,
                             item -> selector(item.path("spec").path("selector"))));
         }
+        if ("deployments".equals(resource)) {
+            return List.of(
+                    name,
+                    new Column(
+                            "Ready",
+                            "string",
+                            0,
+                            item ->
+                                    item.path("status").path("readyReplicas").asInt(0)
+                                            + "/"
+                                            + item.path("spec").path("replicas").asInt(1)),
+                    new Column("Up-to-date", "integer", 0, item -> status(item, "updatedReplicas")),
+                    new Column(
+                            "Available", "integer", 0, item -> status(item, "availableReplicas")),
+                    age);
+        }
+        if ("replicasets".equals(resource)) {
+            return List.of(
+                    name,
+                    new Column(
+                            "Desired",
+                            "integer",
+                            0,
+                            item -> String.valueOf(item.path("spec").path("replicas").asInt(1))),
+                    new Column("Current", "integer", 0, item -> status(item, "replicas")),
+                    new Column("Ready", "integer", 0, item -> status(item, "readyReplicas")),
+                    age);
+        }
+        if ("jobs".equals(resource)) {
+            return List.of(
+                    name,
+                    new Column("Status", "string", 0, TableView::jobStatus),
+                    new Column(
+                            "Completions",
+                            "string",
+                            0,
+                            item ->
+                                    item.path("status").path("succeeded").asInt(0)
+                                            + "/"
+                                            + item.path("spec").path("completions").asInt(1)),
+                    age);
+        }
         return List.of(name, age);
+    }
+
+    private static String status(JsonNode item, String field) {
+        return String.valueOf(item.path("status").path(field).asInt(0));
+    }
+
+    private static String jobStatus(JsonNode job) {
+        for (JsonNode condition : job.path("status").path("conditions")) {
+            if ("True".equals(condition.path("status").asText())) {
+                String type = condition.path("type").asText();
+                if (type.equals("Complete") || type.equals("Failed")) {
+                    return type;
+                }
+            }
+        }
+        return "Running";
     }
 
     private static String ready(JsonNode pod) {

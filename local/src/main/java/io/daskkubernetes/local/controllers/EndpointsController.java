@@ -12,9 +12,14 @@ import io.fabric8.kubernetes.api.model.EndpointSubsetBuilder;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -34,8 +39,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The endpoints controller: keeps one Endpoints object per Service with a selector, listing the
- * matching pods (ready ones as addresses, the others as notReadyAddresses), and hands the resulting
- * routes to the service proxy and the pods' hosts files.
+ * matching pods (ready ones as addresses, the others as notReadyAddresses), and beside it one
+ * EndpointSlice (discovery.k8s.io/v1, labelled kubernetes.io/service-name, which is what {@code
+ * kubectl describe svc} reads), and hands the resulting routes to the service proxy and the pods'
+ * hosts files.
  */
 public final class EndpointsController implements AutoCloseable {
 
@@ -52,6 +59,10 @@ public final class EndpointsController implements AutoCloseable {
                     });
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Map<String, Endpoints> written = new HashMap<>();
+    private final Map<String, EndpointSlice> slicesWritten = new HashMap<>();
+    static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+    private static final String MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
+    private static final String MANAGED_BY = "endpointslice-controller.k8s.io";
     private SharedIndexInformer<Pod> pods;
     private SharedIndexInformer<Service> services;
 
@@ -106,6 +117,7 @@ public final class EndpointsController implements AutoCloseable {
     private void reconcile() {
         List<ServiceRoute> routes = new ArrayList<>();
         Map<String, Endpoints> wanted = new HashMap<>();
+        Map<String, EndpointSlice> wantedSlices = new HashMap<>();
         List<Pod> allPods = pods.getStore().list();
         for (Service service : services.getStore().list()) {
             Map<String, String> selector = service.getSpec().getSelector();
@@ -141,6 +153,7 @@ public final class EndpointsController implements AutoCloseable {
             List<Pod> ready = members.stream().filter(EndpointsController::isReady).toList();
             List<Pod> notReady = members.stream().filter(pod -> !isReady(pod)).toList();
             wanted.put(key(service), endpoints(service, ready, notReady));
+            wantedSlices.put(key(service), slice(service, ready, notReady));
             routes.add(route(service, ready));
         }
         // The proxy first: whoever sees the new Endpoints may connect to the Service at once.
@@ -153,6 +166,7 @@ public final class EndpointsController implements AutoCloseable {
                 written.put(entry.getKey(), entry.getValue());
             }
         }
+        reconcileSlices(wantedSlices);
         for (String gone : new ArrayList<>(written.keySet())) {
             if (!wanted.containsKey(gone)) {
                 Endpoints endpoints = written.remove(gone);
@@ -166,6 +180,101 @@ public final class EndpointsController implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private void reconcileSlices(Map<String, EndpointSlice> wanted) {
+        for (Map.Entry<String, EndpointSlice> entry : wanted.entrySet()) {
+            EndpointSlice previous = slicesWritten.get(entry.getKey());
+            EndpointSlice slice = entry.getValue();
+            if (previous == null
+                    || !Objects.equals(previous.getEndpoints(), slice.getEndpoints())
+                    || !Objects.equals(previous.getPorts(), slice.getPorts())) {
+                try {
+                    client.discovery()
+                            .v1()
+                            .endpointSlices()
+                            .resource(slice)
+                            .createOr(existing -> existing.update());
+                    slicesWritten.put(entry.getKey(), slice);
+                } catch (KubernetesClientException e) {
+                    LOG.debug("could not write endpoint slice {}", entry.getKey(), e);
+                }
+            }
+        }
+        for (String gone : new ArrayList<>(slicesWritten.keySet())) {
+            if (!wanted.containsKey(gone)) {
+                EndpointSlice slice = slicesWritten.remove(gone);
+                try {
+                    client.discovery()
+                            .v1()
+                            .endpointSlices()
+                            .inNamespace(slice.getMetadata().getNamespace())
+                            .withName(slice.getMetadata().getName())
+                            .delete();
+                } catch (KubernetesClientException e) {
+                    LOG.debug("endpoint slice {} already gone", gone);
+                }
+            }
+        }
+    }
+
+    private static EndpointSlice slice(Service service, List<Pod> ready, List<Pod> notReady) {
+        List<Endpoint> endpoints = new ArrayList<>();
+        ready.forEach(pod -> endpoints.add(sliceEndpoint(pod, true)));
+        notReady.forEach(pod -> endpoints.add(sliceEndpoint(pod, false)));
+        Pod sample = ready.isEmpty() ? (notReady.isEmpty() ? null : notReady.get(0)) : ready.get(0);
+        List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort> ports = new ArrayList<>();
+        for (ServicePort port : service.getSpec().getPorts()) {
+            ports.add(
+                    new io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder()
+                            .withName(port.getName() == null ? "" : port.getName())
+                            .withProtocol(port.getProtocol() == null ? "TCP" : port.getProtocol())
+                            .withPort(sample == null ? null : targetPort(sample, port))
+                            .build());
+        }
+        Map<String, String> labels = new HashMap<>();
+        if (service.getMetadata().getLabels() != null) {
+            labels.putAll(service.getMetadata().getLabels());
+        }
+        labels.put(SERVICE_NAME_LABEL, service.getMetadata().getName());
+        labels.put(MANAGED_BY_LABEL, MANAGED_BY);
+        return new EndpointSliceBuilder()
+                .withNewMetadata()
+                .withName(service.getMetadata().getName())
+                .withNamespace(service.getMetadata().getNamespace())
+                .withLabels(labels)
+                .withOwnerReferences(
+                        new OwnerReferenceBuilder()
+                                .withApiVersion("v1")
+                                .withKind("Service")
+                                .withName(service.getMetadata().getName())
+                                .withUid(service.getMetadata().getUid())
+                                .withController(true)
+                                .withBlockOwnerDeletion(true)
+                                .build())
+                .endMetadata()
+                .withAddressType("IPv4")
+                .withEndpoints(endpoints)
+                .withPorts(ports)
+                .build();
+    }
+
+    private static Endpoint sliceEndpoint(Pod pod, boolean ready) {
+        return new EndpointBuilder()
+                .withAddresses(pod.getStatus().getPodIP())
+                .withNewConditions()
+                .withReady(ready)
+                .withServing(ready)
+                .withTerminating(false)
+                .endConditions()
+                .withNodeName(pod.getSpec().getNodeName())
+                .withNewTargetRef()
+                .withKind("Pod")
+                .withName(pod.getMetadata().getName())
+                .withNamespace(pod.getMetadata().getNamespace())
+                .withUid(pod.getMetadata().getUid())
+                .endTargetRef()
+                .build();
     }
 
     private void write(Endpoints endpoints) {

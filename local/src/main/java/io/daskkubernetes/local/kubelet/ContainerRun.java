@@ -40,6 +40,11 @@ final class ContainerRun {
     Path previousLog;
     Future<?> pendingRestart;
 
+    /** The environment and working directory of the current run, for exec. */
+    java.util.Map<String, String> environment;
+
+    Path workingDirectory;
+
     ContainerRun(Container spec, boolean init) {
         this.spec = spec;
         this.init = init;

@@ -2,6 +2,7 @@ package io.daskkubernetes.local.kubelet;
 
 import io.daskkubernetes.local.api.ContainerLogSource;
 import io.daskkubernetes.local.api.LogRequestException;
+import io.daskkubernetes.local.events.EventRecorder;
 import io.daskkubernetes.local.network.PodNetwork;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -36,6 +37,8 @@ public final class Kubelet implements ContainerLogSource, AutoCloseable {
     private final KubernetesClient client;
     private final PodRunner.Settings settings;
     private final ScheduledExecutorService executor;
+    private final EventRecorder events;
+    private final EventRecorder schedulerEvents;
     private final Map<String, PodRunner> runnersByUid = new ConcurrentHashMap<>();
     private final Map<String, PodRunner> runnersByName = new ConcurrentHashMap<>();
     private SharedIndexInformer<Pod> informer;
@@ -64,6 +67,8 @@ public final class Kubelet implements ContainerLogSource, AutoCloseable {
                         });
         pool.setRemoveOnCancelPolicy(true);
         this.executor = pool;
+        this.events = new EventRecorder(client, "kubelet", NodeRegistration.NODE_NAME);
+        this.schedulerEvents = new EventRecorder(client, "default-scheduler", null);
         this.settings =
                 new PodRunner.Settings(
                         client,
@@ -72,7 +77,9 @@ public final class Kubelet implements ContainerLogSource, AutoCloseable {
                         executor,
                         podsDirectory,
                         Map.copyOf(baseEnvironment),
-                        NodeRegistration.NODE_NAME);
+                        NodeRegistration.NODE_NAME,
+                        events,
+                        schedulerEvents);
     }
 
     /** Starts watching pods; returns once the informer has its first list. */
@@ -222,6 +229,34 @@ public final class Kubelet implements ContainerLogSource, AutoCloseable {
         return new ContainerLog(file.get(), () -> !previous && runner.isWriting(chosen));
     }
 
+    /**
+     * Where to run a command in a running container of a pod on this node, for exec.
+     *
+     * @param container null for the pod's first container
+     * @throws LogRequestException (400) when the pod or container is not running here
+     */
+    public ExecTarget execTarget(String namespace, String pod, String container) {
+        PodRunner runner = runnersByName.get(key(namespace, pod));
+        if (runner == null) {
+            throw new LogRequestException(
+                    400, "pod \"" + pod + "\" is not running on this node (yet)");
+        }
+        if (container != null && !runner.containerNames().contains(container)) {
+            throw new LogRequestException(
+                    400, "container " + container + " is not valid for pod " + pod);
+        }
+        return runner.execTarget(container)
+                .orElseThrow(
+                        () ->
+                                new LogRequestException(
+                                        400,
+                                        "unable to upgrade connection: container not found (\""
+                                                + (container == null
+                                                        ? runner.appContainerNames().get(0)
+                                                        : container)
+                                                + "\")"));
+    }
+
     /** Kills every pod's processes and removes their files and networks; no API call is made. */
     @Override
     public void close() {
@@ -244,5 +279,7 @@ public final class Kubelet implements ContainerLogSource, AutoCloseable {
         // A runner whose set-up was still under way when we stopped finishes it and must be stopped
         // again.
         runners.forEach(PodRunner::forceStop);
+        events.close();
+        schedulerEvents.close();
     }
 }

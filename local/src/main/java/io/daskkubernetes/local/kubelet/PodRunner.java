@@ -1,5 +1,6 @@
 package io.daskkubernetes.local.kubelet;
 
+import io.daskkubernetes.local.events.EventRecorder;
 import io.daskkubernetes.local.network.PodNetwork;
 import io.daskkubernetes.local.network.PodSandbox;
 import io.daskkubernetes.local.network.SandboxException;
@@ -53,7 +54,9 @@ final class PodRunner {
             ScheduledExecutorService executor,
             Path podsDirectory,
             Map<String, String> baseEnvironment,
-            String nodeName) {}
+            String nodeName,
+            EventRecorder events,
+            EventRecorder schedulerEvents) {}
 
     private final Settings settings;
     private final Pod pod;
@@ -158,7 +161,39 @@ final class PodRunner {
                             PatchContext.of(PatchType.JSON_MERGE),
                             Serialization.asJson(
                                     Map.of("spec", Map.of("nodeName", settings.nodeName()))));
+            settings.schedulerEvents()
+                    .record(
+                            reference(null),
+                            EventRecorder.NORMAL,
+                            "Scheduled",
+                            "Successfully assigned "
+                                    + namespace
+                                    + "/"
+                                    + name
+                                    + " to "
+                                    + settings.nodeName());
         }
+    }
+
+    /** The pod, or one of its containers, as events name it. */
+    private io.fabric8.kubernetes.api.model.ObjectReference reference(ContainerRun run) {
+        return new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
+                .withApiVersion("v1")
+                .withKind("Pod")
+                .withNamespace(namespace)
+                .withName(name)
+                .withUid(uid())
+                .withFieldPath(
+                        run == null
+                                ? null
+                                : (run.init ? "spec.initContainers{" : "spec.containers{")
+                                        + run.name()
+                                        + "}")
+                .build();
+    }
+
+    private void event(ContainerRun run, String type, String reason, String message) {
+        settings.events().record(reference(run), type, reason, message);
     }
 
     private Pod podWithNode() {
@@ -199,6 +234,7 @@ final class PodRunner {
                             .resolve(podWithNode(), spec, podIp, settings.network().hostIp());
         } catch (ContainerConfigException | KubernetesClientException e) {
             run.waiting("CreateContainerConfigError", e.getMessage());
+            event(run, EventRecorder.WARNING, "Failed", "Error: " + e.getMessage());
             LOG.warn(
                     "container {} of pod {}/{}: {}",
                     spec.getName(),
@@ -209,13 +245,21 @@ final class PodRunner {
             return;
         }
         List<String> words = commandLine(spec, podEnvironment);
+        if (spec.getImage() != null && !spec.getImage().isEmpty()) {
+            event(
+                    run,
+                    EventRecorder.NORMAL,
+                    "Pulled",
+                    "Container image \"" + spec.getImage() + "\" already present on machine");
+        }
         if (words.isEmpty()) {
-            run.failedToStart(
+            String message =
                     "container "
                             + spec.getName()
                             + " has neither command nor args; the local runtime ignores "
-                            + "images, so set command (or args) to the program to run",
-                    Instant.now());
+                            + "images, so set command (or args) to the program to run";
+            run.failedToStart(message, Instant.now());
+            event(run, EventRecorder.WARNING, "Failed", "Error: " + message);
             afterExit(run, 128);
             return;
         }
@@ -227,13 +271,14 @@ final class PodRunner {
         Optional<Path> found =
                 ProgramLookup.find(program, environment.get("PATH"), workingDirectory);
         if (found.isEmpty()) {
-            run.failedToStart(
+            String message =
                     "exec: \""
                             + program
                             + "\": executable file not found in $PATH ("
                             + environment.get("PATH")
-                            + ")",
-                    Instant.now());
+                            + ")";
+            run.failedToStart(message, Instant.now());
+            event(run, EventRecorder.WARNING, "Failed", "Error: " + message);
             afterExit(run, 128);
             return;
         }
@@ -247,6 +292,10 @@ final class PodRunner {
                         workingDirectory,
                         log);
         run.running(process, log);
+        run.environment = environment;
+        run.workingDirectory = workingDirectory;
+        event(run, EventRecorder.NORMAL, "Created", "Created container: " + spec.getName());
+        event(run, EventRecorder.NORMAL, "Started", "Started container " + spec.getName());
         LOG.debug(
                 "pod {}/{} container {} started as pid {}",
                 namespace,
@@ -291,7 +340,13 @@ final class PodRunner {
                             podIp,
                             sandbox,
                             settings.executor(),
-                            ready -> onReadiness(run, process, ready)));
+                            ready -> onReadiness(run, process, ready),
+                            failure ->
+                                    event(
+                                            run,
+                                            EventRecorder.WARNING,
+                                            "Unhealthy",
+                                            "Readiness probe failed: " + failure)));
         }
         if (run.spec.getLivenessProbe() != null) {
             probes.add(
@@ -303,7 +358,13 @@ final class PodRunner {
                             podIp,
                             sandbox,
                             settings.executor(),
-                            alive -> onLiveness(run, process, alive)));
+                            alive -> onLiveness(run, process, alive),
+                            failure ->
+                                    event(
+                                            run,
+                                            EventRecorder.WARNING,
+                                            "Unhealthy",
+                                            "Liveness probe failed: " + failure)));
         }
     }
 
@@ -329,6 +390,11 @@ final class PodRunner {
                     namespace,
                     name,
                     run.name());
+            event(
+                    run,
+                    EventRecorder.NORMAL,
+                    "Killing",
+                    "Container " + run.name() + " failed liveness probe, will be restarted");
             process.signalGroup("KILL");
         }
     }
@@ -359,6 +425,21 @@ final class PodRunner {
                                 && exitCode != 0;
         if (restart) {
             Duration delay = RestartBackoff.before(run.restartCount);
+            if (!delay.isZero()) {
+                event(
+                        run,
+                        EventRecorder.WARNING,
+                        "BackOff",
+                        "Back-off restarting failed container "
+                                + run.name()
+                                + " in pod "
+                                + name
+                                + "_"
+                                + namespace
+                                + "("
+                                + uid()
+                                + ")");
+            }
             run.restarting(
                     delay.isZero()
                             ? null
@@ -416,6 +497,7 @@ final class PodRunner {
         if (first) {
             for (ContainerRun run : allRuns()) {
                 if (run.phase == ContainerRun.Phase.RUNNING) {
+                    event(run, EventRecorder.NORMAL, "Killing", "Stopping container " + run.name());
                     run.process.signalGroup("TERM");
                 }
             }
@@ -527,6 +609,29 @@ final class PodRunner {
         List<ContainerRun> all = new ArrayList<>(initContainers);
         all.addAll(containers);
         return all;
+    }
+
+    /**
+     * Where to run a command in a running container, for exec; empty when it is not running.
+     *
+     * @param container null for the only (or first) container
+     */
+    synchronized Optional<ExecTarget> execTarget(String container) {
+        if (stopped || sandbox == null) {
+            return Optional.empty();
+        }
+        String wanted = container == null ? containers.get(0).name() : container;
+        return allRuns().stream()
+                .filter(r -> r.name().equals(wanted) && r.phase == ContainerRun.Phase.RUNNING)
+                .filter(r -> r.environment != null)
+                .findFirst()
+                .map(
+                        r ->
+                                new ExecTarget(
+                                        r.name(),
+                                        sandbox.commandPrefix(),
+                                        r.environment,
+                                        r.workingDirectory));
     }
 
     /** The log of a container's current or previous run, for pods/log. */

@@ -33,6 +33,7 @@ final class ProbeWorker {
     private final String podIp;
     private final PodSandbox sandbox;
     private final Consumer<Boolean> onChange;
+    private final Consumer<String> onFailure;
     private final ContainerProcessRef processRef = new ContainerProcessRef();
     private ScheduledFuture<?> schedule;
     private boolean result;
@@ -45,7 +46,8 @@ final class ProbeWorker {
             io.fabric8.kubernetes.api.model.Container spec,
             String podIp,
             PodSandbox sandbox,
-            Consumer<Boolean> onChange) {
+            Consumer<Boolean> onChange,
+            Consumer<String> onFailure) {
         this.probe = probe;
         this.kind = kind;
         this.spec = spec;
@@ -53,6 +55,7 @@ final class ProbeWorker {
         this.podIp = podIp;
         this.sandbox = sandbox;
         this.onChange = onChange;
+        this.onFailure = onFailure;
         this.result = kind.equals("liveness");
     }
 
@@ -71,8 +74,10 @@ final class ProbeWorker {
             String podIp,
             PodSandbox sandbox,
             ScheduledExecutorService executor,
-            Consumer<Boolean> onChange) {
-        ProbeWorker worker = new ProbeWorker(probe, kind, container, podIp, sandbox, onChange);
+            Consumer<Boolean> onChange,
+            Consumer<String> onFailure) {
+        ProbeWorker worker =
+                new ProbeWorker(probe, kind, container, podIp, sandbox, onChange, onFailure);
         worker.processRef.process = process;
         long initialDelay = seconds(probe.getInitialDelaySeconds(), 0);
         long period = seconds(probe.getPeriodSeconds(), 10);
@@ -91,12 +96,16 @@ final class ProbeWorker {
     }
 
     private void runOnce() {
-        boolean success;
+        String failure;
         try {
-            success = check();
+            failure = check();
         } catch (RuntimeException e) {
             LOG.debug("{} probe of {} failed", kind, container, e);
-            success = false;
+            failure = e.getMessage();
+        }
+        boolean success = failure == null;
+        if (!success) {
+            onFailure.accept(failure);
         }
         if (success) {
             successes++;
@@ -117,7 +126,8 @@ final class ProbeWorker {
         }
     }
 
-    private boolean check() {
+    /** Null when the probe succeeds, else what failed, as the kubelet's Unhealthy events say. */
+    private String check() {
         int timeoutMillis = (int) seconds(probe.getTimeoutSeconds(), 1) * 1000;
         if (probe.getHttpGet() != null) {
             var get = probe.getHttpGet();
@@ -138,21 +148,30 @@ final class ProbeWorker {
                 }
                 int code = connection.getResponseCode();
                 connection.disconnect();
-                return code >= 200 && code < 400;
+                return code >= 200 && code < 400
+                        ? null
+                        : "HTTP probe failed with statuscode: " + code;
             } catch (IOException e) {
-                return false;
+                return "Get \""
+                        + scheme
+                        + "://"
+                        + host
+                        + ":"
+                        + port(get.getPort())
+                        + path
+                        + "\": "
+                        + e.getMessage();
             }
         }
         if (probe.getTcpSocket() != null) {
             String host =
                     probe.getTcpSocket().getHost() == null ? podIp : probe.getTcpSocket().getHost();
+            int port = port(probe.getTcpSocket().getPort());
             try (Socket socket = new Socket()) {
-                socket.connect(
-                        new InetSocketAddress(host, port(probe.getTcpSocket().getPort())),
-                        timeoutMillis);
-                return true;
+                socket.connect(new InetSocketAddress(host, port), timeoutMillis);
+                return null;
             } catch (IOException e) {
-                return false;
+                return "dial tcp " + host + ":" + port + ": " + e.getMessage();
             }
         }
         if (probe.getExec() != null && probe.getExec().getCommand() != null) {
@@ -166,14 +185,19 @@ final class ProbeWorker {
                                 .start();
                 if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
-                    return false;
+                    return "command timed out";
                 }
-                return process.exitValue() == 0;
+                return process.exitValue() == 0
+                        ? null
+                        : "command "
+                                + probe.getExec().getCommand()
+                                + " exited with "
+                                + process.exitValue();
             } catch (IOException e) {
-                return false;
+                return e.getMessage();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false;
+                return "interrupted";
             }
         }
         throw new IllegalArgumentException(

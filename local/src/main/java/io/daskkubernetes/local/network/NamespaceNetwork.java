@@ -58,6 +58,10 @@ public final class NamespaceNetwork implements PodNetwork {
             IpCommand.run("link", "add", network.bridge, "type", "bridge");
             IpCommand.run("addr", "add", network.hostIp() + "/24", "dev", network.bridge);
             IpCommand.run("link", "set", network.bridge, "up");
+            // The whole service range is local from the start: a connection to a cluster IP whose
+            // Service has no listener yet (just created, or no endpoint that answers) is refused
+            // here, instead of being routed out of the machine to whatever answers there.
+            IpCommand.run("route", "add", "local", network.serviceRange(), "dev", network.bridge);
             return network;
         } catch (RuntimeException e) {
             LeftoverCleanup.removeEverythingNamed(network.prefix);
@@ -79,6 +83,11 @@ public final class NamespaceNetwork implements PodNetwork {
      */
     public String namePrefix() {
         return prefix;
+    }
+
+    /** This runtime's Service cluster IPs, 10.96.N.0/24. */
+    String serviceRange() {
+        return "10.96." + slot.number() + ".0/24";
     }
 
     @Override

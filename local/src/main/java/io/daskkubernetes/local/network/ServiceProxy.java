@@ -13,7 +13,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,19 +28,32 @@ import org.slf4j.LoggerFactory;
  * TCP port of each Service a socket in the JVM listens on clusterIP:port and relays every
  * connection to a ready endpoint (round robin). With the host network, a port whose target port is
  * the same number needs no relay: the pod itself listens on 127.0.0.1:port.
+ *
+ * <p>A connection is never accepted and then dropped for want of an endpoint, which clients (Dask's
+ * among them) treat as fatal where they retry a refused one. So a port listens only once one of its
+ * endpoints has been seen to accept a connection (a pod is Ready as soon as its process starts,
+ * before it listens, when it has no readiness probe): until then connections are refused, as
+ * kube-proxy's rules refuse them. A connection that the listener did accept but whose endpoints
+ * stop answering is held, and retried against the current endpoints, for up to {@link
+ * #HOLD_MILLIS}.
  */
 public final class ServiceProxy implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceProxy.class);
-    private static final int CONNECT_TIMEOUT_MILLIS = 3000;
+    private static final int CONNECT_TIMEOUT_MILLIS = 1000;
+    private static final int PROBE_TIMEOUT_MILLIS = 300;
+    private static final long PROBE_PERIOD_MILLIS = 50;
+
+    /** How long an accepted connection waits for an endpoint that answers. */
+    static final long HOLD_MILLIS = 20_000;
 
     private final Consumer<String> addAddress;
     private final Consumer<String> removeAddress;
     private final boolean hostNetwork;
-    private final Map<String, Listener> listeners = new HashMap<>();
+    private final Map<String, ProxiedPort> ports = new HashMap<>();
     private final Set<String> addresses = new HashSet<>();
     private final ExecutorService threads;
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * @param addAddress puts a cluster IP on the machine before a socket binds it (a no-op on the
@@ -64,9 +79,9 @@ public final class ServiceProxy implements AutoCloseable {
 
     /**
      * Opens, updates and closes listeners to match the Services and their endpoints. A port with no
-     * ready endpoint has no listener, so connections to it are refused, as kube-proxy rejects them:
-     * a client that accepted a connection and then lost it would give up, one that is refused
-     * retries.
+     * ready endpoint, or none that accepts connections yet, has no listener, so connections to it
+     * are refused, as kube-proxy rejects them: a client that accepted a connection and then lost it
+     * would give up, one that is refused retries.
      */
     public synchronized void update(List<ServiceRoute> routes) {
         if (closed) {
@@ -98,25 +113,22 @@ public final class ServiceProxy implements AutoCloseable {
                 addAddress.accept(ip);
             }
         }
-        for (String key : new ArrayList<>(listeners.keySet())) {
+        for (String key : new ArrayList<>(ports.keySet())) {
             if (!wanted.containsKey(key)) {
-                listeners.remove(key).close();
+                ports.remove(key).close();
             }
         }
         wanted.forEach(
                 (key, port) -> {
-                    Listener listener = listeners.get(key);
-                    if (listener == null) {
-                        try {
-                            listener = new Listener(ipOf.get(key), port.port());
-                            listeners.put(key, listener);
-                            threads.execute(listener::acceptLoop);
-                        } catch (IOException e) {
-                            LOG.warn("cannot listen on {} for a Service: {}", key, e.getMessage());
-                            return;
-                        }
+                    ProxiedPort proxied = ports.get(key);
+                    if (proxied == null) {
+                        proxied = new ProxiedPort(ipOf.get(key), port.port());
+                        ports.put(key, proxied);
+                        proxied.targets = List.copyOf(port.targets());
+                        threads.execute(proxied::openWhenAnEndpointAnswers);
+                    } else {
+                        proxied.targets = List.copyOf(port.targets());
                     }
-                    listener.targets = List.copyOf(port.targets());
                 });
         for (String ip : new ArrayList<>(addresses)) {
             if (!wantedAddresses.contains(ip)) {
@@ -126,73 +138,152 @@ public final class ServiceProxy implements AutoCloseable {
         }
     }
 
+    /** Whether clusterIP:port has a listening socket now (for tests). */
+    synchronized boolean isListening(String ip, int port) {
+        ProxiedPort proxied = ports.get(ip + ":" + port);
+        return proxied != null && proxied.server != null;
+    }
+
     @Override
     public synchronized void close() {
         closed = true;
-        listeners.values().forEach(Listener::close);
-        listeners.clear();
+        ports.values().forEach(ProxiedPort::close);
+        ports.clear();
         addresses.forEach(removeAddress);
         addresses.clear();
         threads.shutdownNow();
     }
 
-    private final class Listener {
+    /** One clusterIP:port: refused until an endpoint answers, then a listener that relays. */
+    private final class ProxiedPort {
 
         private final String ip;
-        private final ServerSocket server;
+        private final int port;
         private final AtomicInteger next = new AtomicInteger();
-        private final Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Set<Socket> open = ConcurrentHashMap.newKeySet();
         private volatile List<ServiceRoute.Target> targets = List.of();
+        private volatile boolean removed;
+        private ServerSocket server;
 
-        Listener(String ip, int port) throws IOException {
+        ProxiedPort(String ip, int port) {
             this.ip = ip;
-            this.server = new ServerSocket();
-            server.setReuseAddress(true);
-            server.bind(new InetSocketAddress(InetAddress.getByName(ip), port));
+            this.port = port;
         }
 
-        void acceptLoop() {
-            while (!server.isClosed()) {
+        /** Probes the endpoints until one accepts a connection, then listens. */
+        void openWhenAnEndpointAnswers() {
+            while (!removed && !closed) {
+                for (ServiceRoute.Target target : targets) {
+                    if (answers(target)) {
+                        listen();
+                        return;
+                    }
+                }
                 try {
-                    Socket client = server.accept();
+                    Thread.sleep(PROBE_PERIOD_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        private boolean answers(ServiceRoute.Target target) {
+            try (Socket socket = new Socket()) {
+                socket.connect(
+                        new InetSocketAddress(target.ip(), target.port()), PROBE_TIMEOUT_MILLIS);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        private void listen() {
+            ServerSocket socket;
+            synchronized (ServiceProxy.this) {
+                if (removed || closed) {
+                    return;
+                }
+                try {
+                    socket = new ServerSocket();
+                    socket.setReuseAddress(true);
+                    socket.bind(new InetSocketAddress(InetAddress.getByName(ip), port));
+                } catch (IOException e) {
+                    LOG.warn("cannot listen on {}:{} for a Service: {}", ip, port, e.getMessage());
+                    return;
+                }
+                server = socket;
+            }
+            acceptLoop(socket);
+        }
+
+        private void acceptLoop(ServerSocket socket) {
+            while (!socket.isClosed()) {
+                try {
+                    Socket client = socket.accept();
                     threads.execute(() -> relay(client));
                 } catch (IOException e) {
-                    if (!server.isClosed()) {
-                        LOG.debug("accept on {} failed", server.getLocalSocketAddress(), e);
+                    if (!socket.isClosed()) {
+                        LOG.debug("accept on {} failed", socket.getLocalSocketAddress(), e);
                     }
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    return;
                 }
             }
         }
 
         private void relay(Socket client) {
-            List<ServiceRoute.Target> candidates = targets;
-            Socket backend = null;
-            for (int i = 0; i < candidates.size() && backend == null; i++) {
-                ServiceRoute.Target target =
-                        candidates.get(Math.floorMod(next.getAndIncrement(), candidates.size()));
-                try {
-                    Socket socket = new Socket();
-                    socket.connect(
-                            new InetSocketAddress(target.ip(), target.port()),
-                            CONNECT_TIMEOUT_MILLIS);
-                    backend = socket;
-                } catch (IOException e) {
-                    LOG.debug(
-                            "endpoint {}:{} refused a relayed connection",
-                            target.ip(),
-                            target.port());
-                }
-            }
-            if (backend == null) {
-                // No ready endpoint: refuse, as a real Service without endpoints does.
+            open.add(client);
+            Optional<Socket> backend = connectHolding();
+            if (backend.isEmpty()) {
+                LOG.info(
+                        "no endpoint of {}:{} answered within {} s; closing a held connection",
+                        ip,
+                        port,
+                        HOLD_MILLIS / 1000);
                 closeQuietly(client);
                 return;
             }
-            Socket server = backend;
-            open.add(client);
+            Socket server = backend.get();
             open.add(server);
             threads.execute(() -> pump(server, client));
             pump(client, server);
+        }
+
+        /** Tries the endpoints in turn until one accepts, for up to HOLD_MILLIS. */
+        private Optional<Socket> connectHolding() {
+            long deadline = System.currentTimeMillis() + HOLD_MILLIS;
+            while (!closed) {
+                List<ServiceRoute.Target> candidates = targets;
+                for (int i = 0; i < candidates.size(); i++) {
+                    ServiceRoute.Target target =
+                            candidates.get(
+                                    Math.floorMod(next.getAndIncrement(), candidates.size()));
+                    Socket socket = new Socket();
+                    try {
+                        socket.connect(
+                                new InetSocketAddress(target.ip(), target.port()),
+                                CONNECT_TIMEOUT_MILLIS);
+                        return Optional.of(socket);
+                    } catch (IOException e) {
+                        closeQuietly(socket);
+                        LOG.debug(
+                                "endpoint {}:{} refused a relayed connection",
+                                target.ip(),
+                                target.port());
+                    }
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    return Optional.empty();
+                }
+                try {
+                    Thread.sleep(PROBE_PERIOD_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Optional.empty();
+                }
+            }
+            return Optional.empty();
         }
 
         private void pump(Socket from, Socket to) {
@@ -233,11 +324,15 @@ public final class ServiceProxy implements AutoCloseable {
             }
         }
 
+        /** Called with the proxy's lock held. */
         void close() {
-            try {
-                server.close();
-            } catch (IOException e) {
-                LOG.debug("closing {} failed", server, e);
+            removed = true;
+            if (server != null) {
+                try {
+                    server.close();
+                } catch (IOException e) {
+                    LOG.debug("closing {} failed", server, e);
+                }
             }
             new ArrayList<>(open).forEach(this::closeQuietly);
         }
