@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.mockwebserver.http.MockResponse;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -437,7 +438,7 @@ public final class Discovery {
      * Where a custom resource keeps its replicas and selector, when its definition declares a scale
      * subresource: (specReplicasPath, statusReplicasPath, labelSelectorPath).
      */
-    java.util.Optional<List<String>> customScalePaths(String group, String version, String plural) {
+    Optional<List<String>> customScalePaths(String group, String version, String plural) {
         for (CustomResourceDefinition crd : store.list(CRD_PATH, CustomResourceDefinition.class)) {
             if (!crd.getSpec().getGroup().equals(group)
                     || !crd.getSpec().getNames().getPlural().equals(plural)) {
@@ -448,27 +449,15 @@ public final class Discovery {
                         && v.getSubresources() != null
                         && v.getSubresources().getScale() != null) {
                     var scale = v.getSubresources().getScale();
-                    return java.util.Optional.of(
-                            java.util.Arrays.asList(
+                    return Optional.of(
+                            Arrays.asList(
                                     scale.getSpecReplicasPath(),
                                     scale.getStatusReplicasPath(),
                                     scale.getLabelSelectorPath()));
                 }
             }
         }
-        return java.util.Optional.empty();
-    }
-
-    /** The kind stored under {@code plural} in a group version, if this server serves it. */
-    public java.util.Optional<String> kindOf(String group, String version, String plural) {
-        return allResources()
-                .filter(
-                        r ->
-                                r.group().equals(group)
-                                        && r.version().equals(version)
-                                        && r.plural().equals(plural))
-                .map(Resource::kind)
-                .findFirst();
+        return Optional.empty();
     }
 
     private Stream<Resource> allResources() {
