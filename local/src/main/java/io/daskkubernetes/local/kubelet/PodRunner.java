@@ -338,7 +338,15 @@ final class PodRunner {
             return;
         }
         // Like a container's cgroup, the group goes with its main process.
-        ProcessGroups.killAndWait(process.pid(), KILL_WAIT_MILLIS);
+        if (!ProcessGroups.killAndWait(process.pid(), KILL_WAIT_MILLIS)) {
+            LOG.error(
+                    "pod {}/{} container {}: processes of group {} survived SIGKILL after its main"
+                            + " process exited",
+                    namespace,
+                    name,
+                    run.name(),
+                    process.pid());
+        }
         stopProbesOf(process);
         run.exited(exitCode, Instant.now());
         LOG.debug("pod {}/{} container {} exited with {}", namespace, name, run.name(), exitCode);
@@ -429,6 +437,9 @@ final class PodRunner {
     }
 
     private synchronized void killRemaining() {
+        if (stopped) {
+            return;
+        }
         for (ContainerRun run : allRuns()) {
             if (run.phase == ContainerRun.Phase.RUNNING) {
                 LOG.info(
@@ -439,6 +450,37 @@ final class PodRunner {
                 run.process.signalGroup("KILL");
             }
         }
+        killTimer =
+                settings.executor()
+                        .schedule(this::checkKilled, KILL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Containers still running this long after SIGKILL are reported (log and pod status) and killed
+     * again, so that a pod stuck in Terminating says why.
+     */
+    private synchronized void checkKilled() {
+        if (stopped) {
+            return;
+        }
+        List<String> survivors =
+                allRuns().stream()
+                        .filter(run -> run.phase == ContainerRun.Phase.RUNNING)
+                        .map(run -> run.name() + " (process group " + run.process.pid() + ")")
+                        .toList();
+        if (survivors.isEmpty()) {
+            return;
+        }
+        podReason = "KillFailed";
+        podMessage =
+                "container processes survived SIGKILL for "
+                        + KILL_WAIT_MILLIS / 1000
+                        + " s: "
+                        + String.join(", ", survivors)
+                        + "; the kubelet keeps sending SIGKILL";
+        LOG.error("pod {}/{}: {}", namespace, name, podMessage);
+        reportStatus();
+        killRemaining();
     }
 
     private void finishIfStopped() {
@@ -479,7 +521,7 @@ final class PodRunner {
         for (ContainerRun run : allRuns()) {
             if (run.process != null && run.phase == ContainerRun.Phase.RUNNING) {
                 if (!ProcessGroups.killAndWait(run.process.pid(), KILL_WAIT_MILLIS)) {
-                    LOG.warn(
+                    LOG.error(
                             "process group {} of pod {}/{} survived SIGKILL",
                             run.process.pid(),
                             namespace,
