@@ -50,8 +50,6 @@ public final class LocalKubernetes implements AutoCloseable {
     private final Path stateDirectory;
     private final String runtimeId;
     private final String networkPrefix;
-    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES =
-            new java.util.concurrent.atomic.AtomicInteger();
 
     /** What to stop on close, last started first. */
     private final Deque<AutoCloseable> resources;
@@ -215,19 +213,28 @@ public final class LocalKubernetes implements AutoCloseable {
         public LocalKubernetes start() {
             PodNetworkMode mode = resolve(podNetwork);
             Deque<AutoCloseable> resources = new ArrayDeque<>();
-            // Unique per runtime, even after this one's network slot goes to another runtime.
-            String runtimeId =
-                    "rt-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
+            String runtimeId;
             String networkPrefix;
             try {
+                // Identity first, and a watchdog that removes what follows if this JVM dies.
+                RuntimeIdentity identity = RuntimeIdentity.claim();
+                resources.push(identity);
+                runtimeId = identity.id();
+                RuntimeWatchdog watchdog = RuntimeWatchdog.start(identity);
+                resources.push(watchdog);
                 OrphanedProcesses.kill();
-                Path state = prepareStateDirectory(resources);
+                StateDirectory stateDirectory = prepareStateDirectory(resources);
+                watchdog.watchStateDirectory(
+                        stateDirectory.path(), stateDirectory.createdByRuntime());
+                Path state = stateDirectory.path();
                 PodNetwork network;
                 ClusterIpAllocator clusterIps;
                 ServiceProxy proxy;
                 if (mode == PodNetworkMode.NAMESPACES) {
                     NamespaceNetwork namespaces = NamespaceNetwork.start();
                     network = namespaces;
+                    resources.push(network);
+                    watchdog.watchNetworkSlot(namespaces.slotNumber());
                     clusterIps = ClusterIpAllocator.range(namespaces.slotNumber());
                     proxy =
                             new ServiceProxy(
@@ -237,11 +244,11 @@ public final class LocalKubernetes implements AutoCloseable {
                     networkPrefix = namespaces.namePrefix();
                 } else {
                     network = HostNetwork.start(state.resolve("hosts"));
+                    resources.push(network);
                     clusterIps = ClusterIpAllocator.loopback();
                     proxy = new ServiceProxy(ip -> {}, ip -> {}, true);
                     networkPrefix = null;
                 }
-                resources.push(network);
                 EmbeddedApiServer apiServer = EmbeddedApiServer.start(clusterIps);
                 resources.push(apiServer);
                 Path kubeconfig =
@@ -307,7 +314,7 @@ public final class LocalKubernetes implements AutoCloseable {
             }
         }
 
-        private Path prepareStateDirectory(Deque<AutoCloseable> resources) {
+        private StateDirectory prepareStateDirectory(Deque<AutoCloseable> resources) {
             try {
                 boolean created;
                 Path state;
@@ -318,8 +325,9 @@ public final class LocalKubernetes implements AutoCloseable {
                     created = !Files.exists(stateDirectory);
                     state = Files.createDirectories(stateDirectory);
                 }
-                resources.push(new StateDirectory(state, created));
-                return state;
+                StateDirectory directory = new StateDirectory(state, created);
+                resources.push(directory);
+                return directory;
             } catch (IOException e) {
                 throw new UncheckedIOException(
                         "cannot create the state directory "
