@@ -13,8 +13,6 @@ import io.daskkubernetes.local.network.ServiceNames;
 import io.daskkubernetes.local.network.ServiceProxy;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -253,8 +251,14 @@ public final class LocalKubernetes implements AutoCloseable {
                 resources.push(apiServer);
                 Path kubeconfig =
                         Kubeconfig.write(
-                                state.resolve("kubeconfig"), apiServer.url(), DEFAULT_NAMESPACE);
-                KubernetesClient client = newClient(apiServer.url());
+                                state.resolve("kubeconfig"),
+                                apiServer.url(),
+                                apiServer.credentials(),
+                                DEFAULT_NAMESPACE);
+                KubernetesClient client =
+                        new KubernetesClientBuilder()
+                                .withConfig(apiServer.clientConfig(DEFAULT_NAMESPACE))
+                                .build();
                 resources.push(client);
                 resources.push(proxy);
                 client.namespaces()
@@ -348,18 +352,6 @@ public final class LocalKubernetes implements AutoCloseable {
                                 + "bridge); run as root or use PodNetworkMode.HOST");
             }
             return requested;
-        }
-
-        private static KubernetesClient newClient(String url) {
-            // Config.empty(): nothing from ~/.kube/config or KUBERNETES_* variables may leak into
-            // this client.
-            Config config =
-                    new ConfigBuilder(Config.empty())
-                            .withMasterUrl(url)
-                            .withNamespace(DEFAULT_NAMESPACE)
-                            .withRequestTimeout(30_000)
-                            .build();
-            return new KubernetesClientBuilder().withConfig(config).build();
         }
     }
 }

@@ -1,12 +1,17 @@
 package io.daskkubernetes.local;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +50,7 @@ final class RuntimeWatchdog implements AutoCloseable {
                         "-XX:TieredStopAtLevel=1",
                         "-XX:CICompilerCount=1",
                         "-cp",
-                        System.getProperty("java.class.path"),
+                        classPath(),
                         RuntimeReaper.class.getName()));
         ProcessBuilder builder =
                 new ProcessBuilder(command)
@@ -58,6 +63,33 @@ final class RuntimeWatchdog implements AutoCloseable {
             return watchdog;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the runtime's watchdog " + command, e);
+        }
+    }
+
+    /**
+     * The JVM's class path, plus where the reaper's own classes and SLF4J come from: a JVM started
+     * by a launcher (Maven's exec:java, an application server) has them elsewhere.
+     */
+    private static String classPath() {
+        Set<String> entries = new LinkedHashSet<>();
+        entries.add(codeSourceOf(RuntimeReaper.class));
+        entries.add(codeSourceOf(LoggerFactory.class));
+        for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+                entries.add(entry);
+            }
+        }
+        entries.remove(null);
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private static String codeSourceOf(Class<?> type) {
+        try {
+            CodeSource source = type.getProtectionDomain().getCodeSource();
+            return source == null ? null : Path.of(source.getLocation().toURI()).toString();
+        } catch (URISyntaxException | RuntimeException e) {
+            LOG.debug("no code source for {}", type, e);
+            return null;
         }
     }
 

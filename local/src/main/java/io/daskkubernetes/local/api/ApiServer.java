@@ -39,16 +39,30 @@ public final class ApiServer implements AutoCloseable {
     private final Vertx vertx;
     private final HttpServer server;
 
+    private final ApiCredentials credentials;
+
     private ApiServer(
-            ApiDispatcher dispatcher, PodLogEndpoint podLogs, Vertx vertx, HttpServer server) {
+            ApiDispatcher dispatcher,
+            PodLogEndpoint podLogs,
+            Vertx vertx,
+            HttpServer server,
+            ApiCredentials credentials) {
+        this.credentials = credentials;
         this.dispatcher = dispatcher;
         this.podLogs = podLogs;
         this.vertx = vertx;
         this.server = server;
     }
 
-    /** Starts listening on {@code host} at a free port. */
-    public static ApiServer start(ApiDispatcher dispatcher, PodLogEndpoint podLogs, String host) {
+    /**
+     * Starts listening on {@code host} at a free port, with TLS and for requests that carry the
+     * bearer token of {@code credentials} only.
+     */
+    public static ApiServer start(
+            ApiDispatcher dispatcher,
+            PodLogEndpoint podLogs,
+            String host,
+            ApiCredentials credentials) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
         HttpServer server =
                 vertx.createHttpServer(
@@ -56,8 +70,10 @@ public final class ApiServer implements AutoCloseable {
                                 .setHost(host)
                                 .setPort(0)
                                 .setIdleTimeout(0)
-                                .setDecompressionSupported(true));
-        ApiServer apiServer = new ApiServer(dispatcher, podLogs, vertx, server);
+                                .setDecompressionSupported(true)
+                                .setSsl(true)
+                                .setKeyCertOptions(credentials.serverKeyCertOptions()));
+        ApiServer apiServer = new ApiServer(dispatcher, podLogs, vertx, server, credentials);
         server.requestHandler(apiServer::handle);
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -77,6 +93,11 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest event) {
+        if (!credentials.accepts(event.getHeader("Authorization"))) {
+            // What kube-apiserver answers without valid credentials; the body is never read.
+            send(event, ApiResponses.status(401, "Unauthorized", "Unauthorized"));
+            return;
+        }
         if (isWebSocketUpgrade(event)) {
             // The upgrade must happen before the request is read; watches carry no body.
             RecordedRequest request = toRecordedRequest(event, null);

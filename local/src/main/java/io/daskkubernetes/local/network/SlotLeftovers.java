@@ -41,11 +41,4 @@ public final class SlotLeftovers {
             Thread.sleep(50);
         }
     }
-
-    /**
-     * What the names of slot {@code number}'s namespaces, links and /etc/netns entries start with.
-     */
-    public static String prefixOf(int number) {
-        return "dkl" + number + "-";
-    }
 }
