@@ -193,10 +193,12 @@ final class PodRunner {
         Container spec = run.spec;
         Path workingDirectory = directories.workingDirectory(spec.getName());
         Map<String, String> podEnvironment;
+        ContainerUser user;
         try {
             podEnvironment =
                     settings.environment()
                             .resolve(podWithNode(), spec, podIp, settings.network().hostIp());
+            user = userOf(spec);
         } catch (ContainerConfigException | KubernetesClientException e) {
             run.waiting("CreateContainerConfigError", e.getMessage());
             LOG.warn(
@@ -222,6 +224,12 @@ final class PodRunner {
         Map<String, String> environment = new LinkedHashMap<>(settings.baseEnvironment());
         environment.put("HOSTNAME", name);
         environment.put("TMPDIR", directories.tmpDirectory(spec.getName()).toString());
+        List<String> prefix = new ArrayList<>(sandbox.commandPrefix());
+        if (user.switches()) {
+            environment.put("HOME", ContainerUser.homeOf(user.uid()));
+            directories.grantTo(spec.getName(), user.uid(), user.gid());
+            prefix.addAll(user.commandPrefix());
+        }
         environment.putAll(podEnvironment);
         String program = words.get(0);
         Optional<Path> found =
@@ -240,7 +248,7 @@ final class PodRunner {
         Path log = directories.logFile(spec.getName(), run.runs);
         ContainerProcess process =
                 ContainerProcess.start(
-                        sandbox.commandPrefix(),
+                        prefix,
                         program,
                         words.subList(1, words.size()),
                         environment,
@@ -264,6 +272,28 @@ final class PodRunner {
                                                                 process,
                                                                 error == null ? code : 128)));
         startProbes(run, process);
+    }
+
+    /**
+     * Who the container runs as: its securityContext's user when the runtime, as root, can switch;
+     * the runtime's own user otherwise (said once per container start).
+     */
+    private ContainerUser userOf(Container spec) {
+        ContainerUser user = ContainerUser.of(pod, spec, ContainerUser.RUNTIME_UID);
+        if (!user.switches() || ContainerUser.RUNTIME_UID == 0) {
+            return user;
+        }
+        if (user.uid() != ContainerUser.RUNTIME_UID) {
+            LOG.warn(
+                    "pod {}/{} container {} asks for runAsUser {}; a runtime that is not root"
+                            + " runs it as its own user {}",
+                    namespace,
+                    name,
+                    spec.getName(),
+                    user.uid(),
+                    ContainerUser.RUNTIME_UID);
+        }
+        return ContainerUser.NO_SWITCH;
     }
 
     /** command + args with $(VAR) expanded; with no command, args[0] is the program. */
