@@ -104,6 +104,28 @@ class ApiAuthenticationTest {
         }
     }
 
+    /** Debian's python3-kubernetes, with nothing but the kubeconfig: TLS with our CA, the token. */
+    @Test
+    void thePythonClientWorksWithTheKubeconfig() throws Exception {
+        assumeTrue(
+                run(List.of("/usr/bin/python3", "-c", "import kubernetes")).exitCode() == 0,
+                "needs Debian's python3-kubernetes");
+        Answer answer =
+                run(
+                        List.of(
+                                "/usr/bin/python3",
+                                "-c",
+                                "import sys\n"
+                                        + "from kubernetes import client, config\n"
+                                        + "config.load_kube_config(sys.argv[1])\n"
+                                        + "names = [n.metadata.name for n in"
+                                        + " client.CoreV1Api().list_namespace().items]\n"
+                                        + "print('namespaces', names)\n",
+                                kubernetes.kubeconfig().toString()));
+        assertThat(answer.exitCode()).as(answer.output()).isZero();
+        assertThat(answer.output()).contains("namespaces ['default']");
+    }
+
     @Test
     void requestsWithoutTheTokenGet401() throws Exception {
         for (String path : List.of("/api/v1/namespaces/default/pods", "/version", "/api")) {
