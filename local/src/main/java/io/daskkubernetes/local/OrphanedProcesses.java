@@ -27,9 +27,19 @@ final class OrphanedProcesses {
 
     private OrphanedProcesses() {}
 
-    /** Kills every process of every dead runtime and forgets those runtimes. */
+    /**
+     * Kills every process of every dead runtime and forgets those runtimes, and the dead runtimes
+     * that left no process (whose watchdog died with them).
+     */
     static void kill() {
-        for (Map.Entry<String, List<Long>> runtime : byRuntime().entrySet()) {
+        Map<String, List<Long>> byRuntime = byRuntime();
+        for (String id : RuntimeIdentity.knownIds()) {
+            if (!byRuntime.containsKey(id)
+                    && RuntimeIdentity.of(id) == RuntimeIdentity.Liveness.DEAD) {
+                RuntimeIdentity.forget(id);
+            }
+        }
+        for (Map.Entry<String, List<Long>> runtime : byRuntime.entrySet()) {
             String id = runtime.getKey();
             if (RuntimeIdentity.of(id) == RuntimeIdentity.Liveness.DEAD) {
                 LOG.info(

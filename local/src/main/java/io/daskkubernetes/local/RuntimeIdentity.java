@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,6 +140,24 @@ final class RuntimeIdentity implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("cannot tell whether runtime {} is alive from {}", id, file, e);
             return Liveness.UNKNOWN;
+        }
+    }
+
+    /** The ids of the runtimes whose lock files are in {@link #lockDirectory()}. */
+    static List<String> knownIds() {
+        Path directory = lockDirectory();
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.endsWith(".lock"))
+                    .map(name -> name.substring(0, name.length() - ".lock".length()))
+                    .filter(RuntimeIdentity::isWellFormed)
+                    .toList();
+        } catch (IOException e) {
+            LOG.warn("cannot list the runtime locks in {}", directory, e);
+            return List.of();
         }
     }
 

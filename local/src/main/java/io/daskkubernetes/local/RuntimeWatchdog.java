@@ -31,9 +31,23 @@ final class RuntimeWatchdog implements AutoCloseable {
     private final Process process;
     private final OutputStream pipe;
 
+    private volatile boolean closing;
+
     private RuntimeWatchdog(Process process) {
         this.process = process;
         this.pipe = process.getOutputStream();
+        process.onExit()
+                .thenRun(
+                        () -> {
+                            if (!closing) {
+                                LOG.error(
+                                        "the runtime's watchdog (pid {}) exited with {}: if this"
+                                                + " JVM dies now, its pods and network stay until"
+                                                + " another runtime starts",
+                                        process.pid(),
+                                        process.exitValue());
+                            }
+                        });
     }
 
     /** Starts a watchdog for the runtime {@code id}, whose processes carry that id. */
@@ -130,6 +144,7 @@ final class RuntimeWatchdog implements AutoCloseable {
     /** The runtime has closed cleanly: the watchdog has nothing to do and exits. */
     @Override
     public void close() {
+        closing = true;
         try {
             tell(RuntimeReaper.CLOSED);
             pipe.close();

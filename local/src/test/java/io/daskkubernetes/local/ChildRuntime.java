@@ -53,7 +53,8 @@ final class ChildRuntime implements AutoCloseable {
         List<String> command = new ArrayList<>();
         if (ownPidNamespace) {
             // bash stays PID 1 of the namespace, so that killing the JVM does not kill the whole
-            // namespace (the JVM's watchdog included) with it.
+            // namespace (the JVM's watchdog included) with it. The JVM gets a PID that no process
+            // has out here: a runtime that took PIDs for identities would think it dead.
             command.addAll(
                     List.of(
                             "unshare",
@@ -62,7 +63,9 @@ final class ChildRuntime implements AutoCloseable {
                             "--mount-proc",
                             "/bin/bash",
                             "-c",
-                            "\"$@\"; exit $?",
+                            "echo "
+                                    + (pidFreeOutside() - 1)
+                                    + " > /proc/sys/kernel/ns_last_pid; \"$@\"; exit $?",
                             "bash"));
         }
         command.addAll(
@@ -89,6 +92,16 @@ final class ChildRuntime implements AutoCloseable {
         process.destroyForcibly();
         throw new IllegalStateException(
                 "the child runtime exited before it was ready; its log:\n" + Files.readString(log));
+    }
+
+    /** A PID that no process of this PID namespace has now. */
+    private static long pidFreeOutside() {
+        for (long pid = 20_000; pid > 1000; pid--) {
+            if (!Files.exists(Path.of("/proc/" + pid))) {
+                return pid;
+            }
+        }
+        throw new IllegalStateException("no free PID between 1000 and 20000");
     }
 
     /** A fabric8 client that reaches the runtime through its kubeconfig, as any user program. */

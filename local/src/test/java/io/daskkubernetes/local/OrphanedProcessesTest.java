@@ -34,8 +34,8 @@ class OrphanedProcessesTest {
     void killsProcessesOfARuntimeWhoseLockNobodyHolds() throws Exception {
         String dead = newId();
         Path lockFile = RuntimeIdentity.lockDirectory().resolve(dead + ".lock");
-        Files.createFile(lockFile); // what a runtime killed with -9 leaves
         Process orphan = sleeper(dead);
+        Files.createFile(lockFile); // what a runtime killed with -9 leaves
         try {
             OrphanedProcesses.kill();
 
@@ -43,6 +43,20 @@ class OrphanedProcessesTest {
             assertThat(lockFile).doesNotExist();
         } finally {
             orphan.destroyForcibly();
+            Files.deleteIfExists(lockFile);
+        }
+    }
+
+    @Test
+    void forgetsDeadRuntimesThatLeftNoProcess() throws Exception {
+        String dead = newId();
+        Path lockFile = RuntimeIdentity.lockDirectory().resolve(dead + ".lock");
+        Files.createFile(lockFile);
+        try {
+            OrphanedProcesses.kill();
+
+            assertThat(lockFile).doesNotExist();
+        } finally {
             Files.deleteIfExists(lockFile);
         }
     }
