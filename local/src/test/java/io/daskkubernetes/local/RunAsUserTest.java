@@ -125,6 +125,42 @@ class RunAsUserTest {
     }
 
     @Test
+    void execProbesRunAsTheContainersUserToo() {
+        Pod pod =
+                new PodBuilder(
+                                pod(
+                                        "probed",
+                                        null,
+                                        new SecurityContextBuilder().withRunAsUser(65534L).build()))
+                        .editSpec()
+                        .editFirstContainer()
+                        .withCommand("sleep", "300")
+                        .withNewReadinessProbe()
+                        .withNewExec()
+                        .withCommand("sh", "-c", "test \"$(id -u)\" = 65534")
+                        .endExec()
+                        .withPeriodSeconds(1)
+                        .endReadinessProbe()
+                        .endContainer()
+                        .endSpec()
+                        .build();
+        client.pods().resource(pod).create();
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                client
+                                        .pods()
+                                        .withName("probed")
+                                        .get()
+                                        .getStatus()
+                                        .getContainerStatuses()
+                                        .stream()
+                                        .allMatch(
+                                                status -> Boolean.TRUE.equals(status.getReady())));
+    }
+
+    @Test
     void withoutAContextItRunsAsTheRuntimesUser() {
         String log = logOfFinished(pod("root", null, null));
 

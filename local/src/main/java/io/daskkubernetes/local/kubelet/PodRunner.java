@@ -271,7 +271,7 @@ final class PodRunner {
                                                                 run,
                                                                 process,
                                                                 error == null ? code : 128)));
-        startProbes(run, process);
+        startProbes(run, process, prefix);
     }
 
     /**
@@ -310,7 +310,7 @@ final class PodRunner {
         return words;
     }
 
-    private void startProbes(ContainerRun run, ContainerProcess process) {
+    private void startProbes(ContainerRun run, ContainerProcess process, List<String> execPrefix) {
         if (run.spec.getReadinessProbe() != null) {
             probes.add(
                     ProbeWorker.start(
@@ -319,7 +319,7 @@ final class PodRunner {
                             run.spec,
                             process,
                             podIp,
-                            sandbox,
+                            execPrefix,
                             settings.executor(),
                             ready -> onReadiness(run, process, ready)));
         }
@@ -331,7 +331,7 @@ final class PodRunner {
                             run.spec,
                             process,
                             podIp,
-                            sandbox,
+                            execPrefix,
                             settings.executor(),
                             alive -> onLiveness(run, process, alive)));
         }

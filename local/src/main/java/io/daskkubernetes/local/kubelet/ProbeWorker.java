@@ -1,6 +1,5 @@
 package io.daskkubernetes.local.kubelet;
 
-import io.daskkubernetes.local.network.PodSandbox;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import java.io.IOException;
@@ -31,7 +30,10 @@ final class ProbeWorker {
     private final String container;
     private final io.fabric8.kubernetes.api.model.Container spec;
     private final String podIp;
-    private final PodSandbox sandbox;
+
+    /** What puts an exec probe where its container runs: the pod's sandbox, its user. */
+    private final List<String> execPrefix;
+
     private final Consumer<Boolean> onChange;
     private final ContainerProcessRef processRef = new ContainerProcessRef();
     private ScheduledFuture<?> schedule;
@@ -44,14 +46,14 @@ final class ProbeWorker {
             String kind,
             io.fabric8.kubernetes.api.model.Container spec,
             String podIp,
-            PodSandbox sandbox,
+            List<String> execPrefix,
             Consumer<Boolean> onChange) {
         this.probe = probe;
         this.kind = kind;
         this.spec = spec;
         this.container = spec.getName();
         this.podIp = podIp;
-        this.sandbox = sandbox;
+        this.execPrefix = execPrefix;
         this.onChange = onChange;
         this.result = kind.equals("liveness");
     }
@@ -69,10 +71,10 @@ final class ProbeWorker {
             io.fabric8.kubernetes.api.model.Container container,
             ContainerProcess process,
             String podIp,
-            PodSandbox sandbox,
+            List<String> execPrefix,
             ScheduledExecutorService executor,
             Consumer<Boolean> onChange) {
-        ProbeWorker worker = new ProbeWorker(probe, kind, container, podIp, sandbox, onChange);
+        ProbeWorker worker = new ProbeWorker(probe, kind, container, podIp, execPrefix, onChange);
         worker.processRef.process = process;
         long initialDelay = seconds(probe.getInitialDelaySeconds(), 0);
         long period = seconds(probe.getPeriodSeconds(), 10);
@@ -156,7 +158,7 @@ final class ProbeWorker {
             }
         }
         if (probe.getExec() != null && probe.getExec().getCommand() != null) {
-            List<String> command = new ArrayList<>(sandbox.commandPrefix());
+            List<String> command = new ArrayList<>(execPrefix);
             command.addAll(probe.getExec().getCommand());
             try {
                 Process process =
