@@ -6,9 +6,12 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -64,7 +67,7 @@ final class RuntimeIdentity implements AutoCloseable {
         String id = "rt-" + HexFormat.of().formatHex(bytes());
         Path file = directory.resolve(id + ".lock");
         try {
-            Files.createDirectories(directory);
+            createTrusted(directory);
             FileChannel channel =
                     FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
@@ -102,6 +105,39 @@ final class RuntimeIdentity implements AutoCloseable {
                 System.getProperty("java.io.tmpdir"),
                 "dask-local-kubernetes-" + System.getProperty("user.name"),
                 "runtimes");
+    }
+
+    /**
+     * Creates the lock directory (mode 0700 below the shared temporary directory) and checks that
+     * nobody else can change it: who could swap a live runtime's lock file for an unlocked one
+     * would make the sweep kill that runtime's pods.
+     */
+    private static void createTrusted(Path directory) throws IOException {
+        if (RootCheck.isRoot()) {
+            Files.createDirectories(directory);
+            return;
+        }
+        Path own = directory.getParent();
+        for (Path path : List.of(own, directory)) {
+            if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(
+                        path,
+                        PosixFilePermissions.asFileAttribute(
+                                PosixFilePermissions.fromString("rwx------")));
+            }
+            int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            Set<PosixFilePermission> permissions =
+                    Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+            if (owner != (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")
+                    || permissions.contains(PosixFilePermission.GROUP_WRITE)
+                    || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new IllegalStateException(
+                        path
+                                + " belongs to another user or others may write to it; remove it"
+                                + " (the local runtime keeps its locks there) or set"
+                                + " java.io.tmpdir to a directory of your own");
+            }
+        }
     }
 
     String id() {
