@@ -14,8 +14,6 @@ import io.daskkubernetes.local.network.ServiceNames;
 import io.daskkubernetes.local.network.ServiceProxy;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -51,8 +49,6 @@ public final class LocalKubernetes implements AutoCloseable {
     private final Path stateDirectory;
     private final String runtimeId;
     private final String networkPrefix;
-    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES =
-            new java.util.concurrent.atomic.AtomicInteger();
 
     /** What to stop on close, last started first. */
     private final Deque<AutoCloseable> resources;
@@ -216,19 +212,28 @@ public final class LocalKubernetes implements AutoCloseable {
         public LocalKubernetes start() {
             PodNetworkMode mode = resolve(podNetwork);
             Deque<AutoCloseable> resources = new ArrayDeque<>();
-            // Unique per runtime, even after this one's network slot goes to another runtime.
-            String runtimeId =
-                    "rt-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
+            String runtimeId;
             String networkPrefix;
             try {
+                // Identity first, and a watchdog that removes what follows if this JVM dies.
+                RuntimeIdentity identity = RuntimeIdentity.claim();
+                resources.push(identity);
+                runtimeId = identity.id();
+                RuntimeWatchdog watchdog = RuntimeWatchdog.start(identity);
+                resources.push(watchdog);
                 OrphanedProcesses.kill();
-                Path state = prepareStateDirectory(resources);
+                StateDirectory stateDirectory = prepareStateDirectory(resources);
+                watchdog.watchStateDirectory(
+                        stateDirectory.path(), stateDirectory.createdByRuntime());
+                Path state = stateDirectory.path();
                 PodNetwork network;
                 ClusterIpAllocator clusterIps;
                 ServiceProxy proxy;
                 if (mode == PodNetworkMode.NAMESPACES) {
                     NamespaceNetwork namespaces = NamespaceNetwork.start();
                     network = namespaces;
+                    resources.push(network);
+                    watchdog.watchNetworkSlot(namespaces.slotNumber());
                     clusterIps = ClusterIpAllocator.range(namespaces.slotNumber());
                     proxy =
                             new ServiceProxy(
@@ -238,17 +243,23 @@ public final class LocalKubernetes implements AutoCloseable {
                     networkPrefix = namespaces.namePrefix();
                 } else {
                     network = HostNetwork.start(state.resolve("hosts"));
+                    resources.push(network);
                     clusterIps = ClusterIpAllocator.loopback();
                     proxy = new ServiceProxy(ip -> {}, ip -> {}, true);
                     networkPrefix = null;
                 }
-                resources.push(network);
                 EmbeddedApiServer apiServer = EmbeddedApiServer.start(clusterIps);
                 resources.push(apiServer);
                 Path kubeconfig =
                         Kubeconfig.write(
-                                state.resolve("kubeconfig"), apiServer.url(), DEFAULT_NAMESPACE);
-                KubernetesClient client = newClient(apiServer.url());
+                                state.resolve("kubeconfig"),
+                                apiServer.url(),
+                                apiServer.credentials(),
+                                DEFAULT_NAMESPACE);
+                KubernetesClient client =
+                        new KubernetesClientBuilder()
+                                .withConfig(apiServer.clientConfig(DEFAULT_NAMESPACE))
+                                .build();
                 resources.push(client);
                 resources.push(proxy);
                 client.namespaces()
@@ -322,7 +333,7 @@ public final class LocalKubernetes implements AutoCloseable {
             }
         }
 
-        private Path prepareStateDirectory(Deque<AutoCloseable> resources) {
+        private StateDirectory prepareStateDirectory(Deque<AutoCloseable> resources) {
             try {
                 boolean created;
                 Path state;
@@ -333,8 +344,9 @@ public final class LocalKubernetes implements AutoCloseable {
                     created = !Files.exists(stateDirectory);
                     state = Files.createDirectories(stateDirectory);
                 }
-                resources.push(new StateDirectory(state, created));
-                return state;
+                StateDirectory directory = new StateDirectory(state, created);
+                resources.push(directory);
+                return directory;
             } catch (IOException e) {
                 throw new UncheckedIOException(
                         "cannot create the state directory "
@@ -355,18 +367,6 @@ public final class LocalKubernetes implements AutoCloseable {
                                 + "bridge); run as root or use PodNetworkMode.HOST");
             }
             return requested;
-        }
-
-        private static KubernetesClient newClient(String url) {
-            // Config.empty(): nothing from ~/.kube/config or KUBERNETES_* variables may leak into
-            // this client.
-            Config config =
-                    new ConfigBuilder(Config.empty())
-                            .withMasterUrl(url)
-                            .withNamespace(DEFAULT_NAMESPACE)
-                            .withRequestTimeout(30_000)
-                            .build();
-            return new KubernetesClientBuilder().withConfig(config).build();
         }
     }
 }

@@ -18,7 +18,6 @@ final class RuntimeLeftovers {
 
     private RuntimeLeftovers() {}
 
-    /** PIDs of live processes whose environment has LOCAL_KUBERNETES_RUNTIME=runtimeId. */
     /**
      * Closes a runtime and asserts that nothing of it is left: no process carrying its runtime id,
      * no network namespace, link or /etc/netns entry with its prefix, no state directory.
@@ -28,6 +27,14 @@ final class RuntimeLeftovers {
         String prefix = kubernetes.networkPrefix();
         Path stateDirectory = kubernetes.stateDirectory();
         kubernetes.close();
+        assertNothingLeft(runtimeId, prefix, stateDirectory);
+    }
+
+    /**
+     * Asserts that nothing of a runtime is left: no process carrying its id, no network namespace,
+     * link or /etc/netns entry with its prefix (null on the host network), no state directory.
+     */
+    static void assertNothingLeft(String runtimeId, String prefix, Path stateDirectory) {
         assertThat(processes(runtimeId)).as("processes of " + runtimeId).isEmpty();
         assertThat(stateDirectory).doesNotExist();
         if (prefix != null) {
@@ -46,6 +53,7 @@ final class RuntimeLeftovers {
         }
     }
 
+    /** PIDs of live processes whose environment has LOCAL_KUBERNETES_RUNTIME=runtimeId. */
     static List<Long> processes(String runtimeId) {
         return processesWith("LOCAL_KUBERNETES_RUNTIME", runtimeId);
     }

@@ -47,16 +47,30 @@ public final class ApiServer implements AutoCloseable {
     private final HttpServer server;
     private volatile StreamingEndpoint streams;
 
+    private final ApiCredentials credentials;
+
     private ApiServer(
-            ApiDispatcher dispatcher, PodLogEndpoint podLogs, Vertx vertx, HttpServer server) {
+            ApiDispatcher dispatcher,
+            PodLogEndpoint podLogs,
+            Vertx vertx,
+            HttpServer server,
+            ApiCredentials credentials) {
+        this.credentials = credentials;
         this.dispatcher = dispatcher;
         this.podLogs = podLogs;
         this.vertx = vertx;
         this.server = server;
     }
 
-    /** Starts listening on {@code host} at a free port. */
-    public static ApiServer start(ApiDispatcher dispatcher, PodLogEndpoint podLogs, String host) {
+    /**
+     * Starts listening on {@code host} at a free port, with TLS and for requests that carry the
+     * bearer token of {@code credentials} only.
+     */
+    public static ApiServer start(
+            ApiDispatcher dispatcher,
+            PodLogEndpoint podLogs,
+            String host,
+            ApiCredentials credentials) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
         HttpServer server =
                 vertx.createHttpServer(
@@ -73,8 +87,10 @@ public final class ApiServer implements AutoCloseable {
                                                 "v4.channel.k8s.io",
                                                 "SPDY/3.1+portforward.k8s.io"))
                                 .setMaxWebSocketFrameSize(1 << 20)
-                                .setMaxWebSocketMessageSize(16 << 20));
-        ApiServer apiServer = new ApiServer(dispatcher, podLogs, vertx, server);
+                                .setMaxWebSocketMessageSize(16 << 20)
+                                .setSsl(true)
+                                .setKeyCertOptions(credentials.serverKeyCertOptions()));
+        ApiServer apiServer = new ApiServer(dispatcher, podLogs, vertx, server, credentials);
         server.requestHandler(apiServer::handle);
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -99,6 +115,11 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest event) {
+        if (!credentials.accepts(event.getHeader("Authorization"))) {
+            // What kube-apiserver answers without valid credentials; the body is never read.
+            send(event, ApiResponses.status(401, "Unauthorized", "Unauthorized"));
+            return;
+        }
         if (!SERVED_METHODS.contains(event.method())) {
             send(event, ServedPaths.methodNotAllowed(event.method().name()));
             return;

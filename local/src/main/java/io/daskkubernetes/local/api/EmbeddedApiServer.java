@@ -15,8 +15,15 @@ public final class EmbeddedApiServer implements AutoCloseable {
     private final ApiServer server;
     private final ApiDispatcher dispatcher;
 
+    private final ApiCredentials credentials;
+
     private EmbeddedApiServer(
-            ObjectStore store, PodLogEndpoint podLogs, ApiServer server, ApiDispatcher dispatcher) {
+            ObjectStore store,
+            PodLogEndpoint podLogs,
+            ApiServer server,
+            ApiDispatcher dispatcher,
+            ApiCredentials credentials) {
+        this.credentials = credentials;
         this.store = store;
         this.podLogs = podLogs;
         this.server = server;
@@ -44,12 +51,42 @@ public final class EmbeddedApiServer implements AutoCloseable {
                         podLogs,
                         new PodDeletion(store, Clock.systemUTC()),
                         new ServiceAdmission(clusterIps));
+        ApiCredentials credentials = ApiCredentials.generate(HOST);
         return new EmbeddedApiServer(
-                store, podLogs, ApiServer.start(dispatcher, podLogs, HOST), dispatcher);
+                store,
+                podLogs,
+                ApiServer.start(dispatcher, podLogs, HOST, credentials),
+                dispatcher,
+                credentials);
     }
 
     public String url() {
-        return "http://" + HOST + ":" + server.port();
+        return "https://" + HOST + ":" + server.port();
+    }
+
+    /** The token and CA a client needs: every request without the token gets 401. */
+    public ApiCredentials credentials() {
+        return credentials;
+    }
+
+    /**
+     * A fabric8 configuration that reaches this server (its URL, CA and token) and nothing from
+     * ~/.kube/config or KUBERNETES_* variables; its namespace is {@code namespace}.
+     */
+    public io.fabric8.kubernetes.client.Config clientConfig(String namespace) {
+        return new io.fabric8.kubernetes.client.ConfigBuilder(
+                        io.fabric8.kubernetes.client.Config.empty())
+                .withMasterUrl(url())
+                .withCaCertData(
+                        java.util.Base64.getEncoder()
+                                .encodeToString(
+                                        credentials
+                                                .certificateAuthorityPem()
+                                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .withOauthToken(credentials.bearerToken())
+                .withNamespace(namespace)
+                .withRequestTimeout(30_000)
+                .build();
     }
 
     public ObjectStore store() {

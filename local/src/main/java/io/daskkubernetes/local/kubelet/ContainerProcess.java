@@ -9,9 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One run of a container: a process started through {@code setsid}, so that it leads its own
@@ -21,9 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ContainerProcess {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ContainerProcess.class);
     private static final String SETSID = "/usr/bin/setsid";
-    private static final String KILL = "/usr/bin/kill";
 
     private final Process process;
     private final Instant startedAt;
@@ -99,27 +94,11 @@ final class ContainerProcess {
         return process.isAlive();
     }
 
-    /** Sends {@code signal} (TERM, KILL...) to every process of the container's process group. */
-    void signalGroup(String signal) {
-        signalGroup(process.pid(), signal);
-    }
-
-    static void signalGroup(long pgid, String signal) {
-        try {
-            Process kill =
-                    new ProcessBuilder(KILL, "-s", signal, "--", "-" + pgid)
-                            .redirectErrorStream(true)
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                            .start();
-            if (!kill.waitFor(5, TimeUnit.SECONDS)) {
-                kill.destroyForcibly();
-                LOG.warn("kill -s {} -{} did not finish in 5 s", signal, pgid);
-            }
-            // Exit status 1 means the group is already empty: nothing to do.
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + KILL, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /**
+     * Sends {@code signal} (TERM, KILL...) to every process of the container's process group; false
+     * when it could not be sent (already logged) while the group still has members.
+     */
+    boolean signalGroup(String signal) {
+        return ProcessGroupSignal.send(process.pid(), signal) != ProcessGroupSignal.Outcome.FAILED;
     }
 }

@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -15,9 +19,11 @@ import java.util.stream.Stream;
  */
 final class PodDirectories {
 
+    private final Path podsDirectory;
     private final Path root;
 
     PodDirectories(Path podsDirectory, Pod pod) {
+        this.podsDirectory = podsDirectory;
         String uid = pod.getMetadata().getUid() == null ? "nouid" : pod.getMetadata().getUid();
         String shortUid = uid.length() > 8 ? uid.substring(uid.length() - 8) : uid;
         this.root =
@@ -44,6 +50,34 @@ final class PodDirectories {
     Path logFile(String container, int run) {
         Path directory = create(root.resolve("logs").resolve(container));
         return directory.resolve(run + ".log");
+    }
+
+    /**
+     * Gives the container's working and temporary directories to {@code uid:gid}, and lets it pass
+     * (not list) the directories above them up to the runtime's state directory, which only the
+     * runtime's user may otherwise enter.
+     */
+    void grantTo(String container, long uid, long gid) {
+        Path containerDirectory = root.resolve("containers").resolve(container);
+        try {
+            for (Path directory : List.of(workingDirectory(container), tmpDirectory(container))) {
+                Files.setAttribute(directory, "unix:uid", (int) uid);
+                Files.setAttribute(directory, "unix:gid", (int) gid);
+            }
+            Path stateDirectory = podsDirectory.getParent();
+            for (Path directory = containerDirectory;
+                    directory != null && directory.startsWith(stateDirectory);
+                    directory = directory.getParent()) {
+                Set<PosixFilePermission> permissions =
+                        new HashSet<>(Files.getPosixFilePermissions(directory));
+                if (permissions.add(PosixFilePermission.OTHERS_EXECUTE)) {
+                    Files.setPosixFilePermissions(directory, permissions);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot give the directories of container " + container + " to uid " + uid, e);
+        }
     }
 
     void delete() {

@@ -228,10 +228,12 @@ final class PodRunner {
         Container spec = run.spec;
         Path workingDirectory = directories.workingDirectory(spec.getName());
         Map<String, String> podEnvironment;
+        ContainerUser user;
         try {
             podEnvironment =
                     settings.environment()
                             .resolve(podWithNode(), spec, podIp, settings.network().hostIp());
+            user = userOf(spec);
         } catch (ContainerConfigException | KubernetesClientException e) {
             run.waiting("CreateContainerConfigError", e.getMessage());
             event(run, EventRecorder.WARNING, "Failed", "Error: " + e.getMessage());
@@ -266,6 +268,12 @@ final class PodRunner {
         Map<String, String> environment = new LinkedHashMap<>(settings.baseEnvironment());
         environment.put("HOSTNAME", name);
         environment.put("TMPDIR", directories.tmpDirectory(spec.getName()).toString());
+        List<String> prefix = new ArrayList<>(sandbox.commandPrefix());
+        if (user.switches()) {
+            environment.put("HOME", ContainerUser.homeOf(user.uid()));
+            directories.grantTo(spec.getName(), user.uid(), user.gid());
+            prefix.addAll(user.commandPrefix());
+        }
         environment.putAll(podEnvironment);
         String program = words.get(0);
         Optional<Path> found =
@@ -285,7 +293,7 @@ final class PodRunner {
         Path log = directories.logFile(spec.getName(), run.runs);
         ContainerProcess process =
                 ContainerProcess.start(
-                        sandbox.commandPrefix(),
+                        prefix,
                         program,
                         words.subList(1, words.size()),
                         environment,
@@ -312,7 +320,29 @@ final class PodRunner {
                                                                 run,
                                                                 process,
                                                                 error == null ? code : 128)));
-        startProbes(run, process);
+        startProbes(run, process, prefix);
+    }
+
+    /**
+     * Who the container runs as: its securityContext's user when the runtime, as root, can switch;
+     * the runtime's own user otherwise (said once per container start).
+     */
+    private ContainerUser userOf(Container spec) {
+        ContainerUser user = ContainerUser.of(pod, spec, ContainerUser.RUNTIME_UID);
+        if (!user.switches() || ContainerUser.RUNTIME_UID == 0) {
+            return user;
+        }
+        if (user.uid() != ContainerUser.RUNTIME_UID) {
+            LOG.warn(
+                    "pod {}/{} container {} asks for runAsUser {}; a runtime that is not root"
+                            + " runs it as its own user {}",
+                    namespace,
+                    name,
+                    spec.getName(),
+                    user.uid(),
+                    ContainerUser.RUNTIME_UID);
+        }
+        return ContainerUser.NO_SWITCH;
     }
 
     /** command + args with $(VAR) expanded; with no command, args[0] is the program. */
@@ -329,7 +359,7 @@ final class PodRunner {
         return words;
     }
 
-    private void startProbes(ContainerRun run, ContainerProcess process) {
+    private void startProbes(ContainerRun run, ContainerProcess process, List<String> execPrefix) {
         if (run.spec.getReadinessProbe() != null) {
             probes.add(
                     ProbeWorker.start(
@@ -338,7 +368,7 @@ final class PodRunner {
                             run.spec,
                             process,
                             podIp,
-                            sandbox,
+                            execPrefix,
                             settings.executor(),
                             ready -> onReadiness(run, process, ready),
                             failure ->
@@ -356,7 +386,7 @@ final class PodRunner {
                             run.spec,
                             process,
                             podIp,
-                            sandbox,
+                            execPrefix,
                             settings.executor(),
                             alive -> onLiveness(run, process, alive),
                             failure ->
@@ -404,7 +434,15 @@ final class PodRunner {
             return;
         }
         // Like a container's cgroup, the group goes with its main process.
-        ProcessGroups.killAndWait(process.pid(), KILL_WAIT_MILLIS);
+        if (!ProcessGroups.killAndWait(process.pid(), KILL_WAIT_MILLIS)) {
+            LOG.error(
+                    "pod {}/{} container {}: processes of group {} survived SIGKILL after its main"
+                            + " process exited",
+                    namespace,
+                    name,
+                    run.name(),
+                    process.pid());
+        }
         stopProbesOf(process);
         run.exited(exitCode, Instant.now());
         LOG.debug("pod {}/{} container {} exited with {}", namespace, name, run.name(), exitCode);
@@ -511,6 +549,9 @@ final class PodRunner {
     }
 
     private synchronized void killRemaining() {
+        if (stopped) {
+            return;
+        }
         for (ContainerRun run : allRuns()) {
             if (run.phase == ContainerRun.Phase.RUNNING) {
                 LOG.info(
@@ -521,6 +562,37 @@ final class PodRunner {
                 run.process.signalGroup("KILL");
             }
         }
+        killTimer =
+                settings.executor()
+                        .schedule(this::checkKilled, KILL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Containers still running this long after SIGKILL are reported (log and pod status) and killed
+     * again, so that a pod stuck in Terminating says why.
+     */
+    private synchronized void checkKilled() {
+        if (stopped) {
+            return;
+        }
+        List<String> survivors =
+                allRuns().stream()
+                        .filter(run -> run.phase == ContainerRun.Phase.RUNNING)
+                        .map(run -> run.name() + " (process group " + run.process.pid() + ")")
+                        .toList();
+        if (survivors.isEmpty()) {
+            return;
+        }
+        podReason = "KillFailed";
+        podMessage =
+                "container processes survived SIGKILL for "
+                        + KILL_WAIT_MILLIS / 1000
+                        + " s: "
+                        + String.join(", ", survivors)
+                        + "; the kubelet keeps sending SIGKILL";
+        LOG.error("pod {}/{}: {}", namespace, name, podMessage);
+        reportStatus();
+        killRemaining();
     }
 
     private void finishIfStopped() {
@@ -561,7 +633,7 @@ final class PodRunner {
         for (ContainerRun run : allRuns()) {
             if (run.process != null && run.phase == ContainerRun.Phase.RUNNING) {
                 if (!ProcessGroups.killAndWait(run.process.pid(), KILL_WAIT_MILLIS)) {
-                    LOG.warn(
+                    LOG.error(
                             "process group {} of pod {}/{} survived SIGKILL",
                             run.process.pid(),
                             namespace,

@@ -1,6 +1,5 @@
 package io.daskkubernetes.local.kubelet;
 
-import io.daskkubernetes.local.network.PodSandbox;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import java.io.IOException;
@@ -31,7 +30,10 @@ final class ProbeWorker {
     private final String container;
     private final io.fabric8.kubernetes.api.model.Container spec;
     private final String podIp;
-    private final PodSandbox sandbox;
+
+    /** What puts an exec probe where its container runs: the pod's sandbox, its user. */
+    private final List<String> execPrefix;
+
     private final Consumer<Boolean> onChange;
     private final Consumer<String> onFailure;
     private final ContainerProcessRef processRef = new ContainerProcessRef();
@@ -45,7 +47,7 @@ final class ProbeWorker {
             String kind,
             io.fabric8.kubernetes.api.model.Container spec,
             String podIp,
-            PodSandbox sandbox,
+            List<String> execPrefix,
             Consumer<Boolean> onChange,
             Consumer<String> onFailure) {
         this.probe = probe;
@@ -53,7 +55,7 @@ final class ProbeWorker {
         this.spec = spec;
         this.container = spec.getName();
         this.podIp = podIp;
-        this.sandbox = sandbox;
+        this.execPrefix = execPrefix;
         this.onChange = onChange;
         this.onFailure = onFailure;
         this.result = kind.equals("liveness");
@@ -72,12 +74,12 @@ final class ProbeWorker {
             io.fabric8.kubernetes.api.model.Container container,
             ContainerProcess process,
             String podIp,
-            PodSandbox sandbox,
+            List<String> execPrefix,
             ScheduledExecutorService executor,
             Consumer<Boolean> onChange,
             Consumer<String> onFailure) {
         ProbeWorker worker =
-                new ProbeWorker(probe, kind, container, podIp, sandbox, onChange, onFailure);
+                new ProbeWorker(probe, kind, container, podIp, execPrefix, onChange, onFailure);
         worker.processRef.process = process;
         long initialDelay = seconds(probe.getInitialDelaySeconds(), 0);
         long period = seconds(probe.getPeriodSeconds(), 10);
@@ -175,7 +177,7 @@ final class ProbeWorker {
             }
         }
         if (probe.getExec() != null && probe.getExec().getCommand() != null) {
-            List<String> command = new ArrayList<>(sandbox.commandPrefix());
+            List<String> command = new ArrayList<>(execPrefix);
             command.addAll(probe.getExec().getCommand());
             try {
                 Process process =

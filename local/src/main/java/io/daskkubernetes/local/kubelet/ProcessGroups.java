@@ -38,11 +38,18 @@ final class ProcessGroups {
      * Kills the group and waits (up to {@code timeoutMillis}) until it is empty; true when it is.
      */
     static boolean killAndWait(long pgid, long timeoutMillis) {
-        ContainerProcess.signalGroup(pgid, "KILL");
         long deadline = System.currentTimeMillis() + timeoutMillis;
+        long nextSend = 0;
         while (!isEmpty(pgid)) {
-            if (System.currentTimeMillis() > deadline) {
+            long now = System.currentTimeMillis();
+            if (now > deadline) {
                 return false;
+            }
+            if (now >= nextSend) {
+                // Sent again while members remain: a process forked between two sends, or a send
+                // that failed, gets another.
+                ProcessGroupSignal.send(pgid, "KILL");
+                nextSend = now + 500;
             }
             try {
                 // Production wait for the kernel to reap SIGKILLed processes; no event tells us

@@ -37,12 +37,24 @@ public final class HostNetwork implements PodNetwork {
     private final Set<HostSandbox> sandboxes = ConcurrentHashMap.newKeySet();
     private volatile ServiceNames serviceNames = ServiceNames.NONE;
 
-    private HostNetwork(Path hostsDirectory) {
+    /** Whether pods' mount namespaces come with an unprivileged user namespace. */
+    private final boolean userNamespace;
+
+    private HostNetwork(Path hostsDirectory, boolean userNamespace) {
         this.hostsDirectory = hostsDirectory;
+        this.userNamespace = userNamespace;
     }
 
     /** Creates {@code hostsDirectory} and checks, once, that pods can have their own /etc/hosts. */
     public static HostNetwork start(Path hostsDirectory) {
+        return start(hostsDirectory, HostsFileMount.NEEDS_USER_NAMESPACE);
+    }
+
+    /**
+     * As {@link #start(Path)}, saying whether pods' mount namespaces come in an unprivileged user
+     * namespace: what a runtime without root needs (a test running as root can ask for it).
+     */
+    public static HostNetwork start(Path hostsDirectory, boolean userNamespace) {
         try {
             Files.createDirectories(hostsDirectory);
         } catch (IOException e) {
@@ -50,15 +62,21 @@ public final class HostNetwork implements PodNetwork {
         }
         return withProbeResult(
                 hostsDirectory,
-                HostsFileMount.whyUnavailable(hostsDirectory.resolve("probe.hosts")));
+                HostsFileMount.whyUnavailable(hostsDirectory.resolve("probe.hosts"), userNamespace),
+                userNamespace);
     }
 
     /**
      * A network whose pods get their own hosts files unless {@code problem} says why they cannot.
      */
     static HostNetwork withProbeResult(Path hostsDirectory, Optional<String> problem) {
+        return withProbeResult(hostsDirectory, problem, HostsFileMount.NEEDS_USER_NAMESPACE);
+    }
+
+    private static HostNetwork withProbeResult(
+            Path hostsDirectory, Optional<String> problem, boolean userNamespace) {
         if (problem.isEmpty()) {
-            return new HostNetwork(hostsDirectory);
+            return new HostNetwork(hostsDirectory, userNamespace);
         }
         LOG.warn(
                 "Service names will not resolve inside pods: on the host network each pod needs an unprivileged user "
@@ -72,7 +90,7 @@ public final class HostNetwork implements PodNetwork {
         } catch (IOException e) {
             LOG.warn("cannot remove {}", hostsDirectory, e);
         }
-        return new HostNetwork(null);
+        return new HostNetwork(null, userNamespace);
     }
 
     @Override
@@ -112,7 +130,8 @@ public final class HostNetwork implements PodNetwork {
                         pod.getMetadata().getName(),
                         hostsFile,
                         () -> serviceNames,
-                        sandboxes::remove);
+                        sandboxes::remove,
+                        userNamespace);
         // Registered before the first write, so that no update of the names can fall between the
         // two.
         sandboxes.add(sandbox);

@@ -26,6 +26,7 @@ final class HostSandbox implements PodSandbox {
 
     private final Supplier<ServiceNames> currentNames;
     private final Consumer<HostSandbox> onClose;
+    private final boolean userNamespace;
     private boolean closed;
 
     HostSandbox(
@@ -33,7 +34,9 @@ final class HostSandbox implements PodSandbox {
             String podName,
             Path hostsFile,
             Supplier<ServiceNames> currentNames,
-            Consumer<HostSandbox> onClose) {
+            Consumer<HostSandbox> onClose,
+            boolean userNamespace) {
+        this.userNamespace = userNamespace;
         this.podNamespace = podNamespace;
         this.podName = podName;
         this.hostsFile = hostsFile;
@@ -48,7 +51,9 @@ final class HostSandbox implements PodSandbox {
 
     @Override
     public List<String> commandPrefix() {
-        return hostsFile == null ? List.of() : HostsFileMount.commandPrefix(hostsFile);
+        return hostsFile == null
+                ? List.of()
+                : HostsFileMount.commandPrefix(hostsFile, userNamespace);
     }
 
     /**

@@ -48,18 +48,34 @@ final class HostsFileMount {
         return paths[0];
     }
 
-    /** Words to put before a command so that it runs with {@code hostsFile} as its /etc/hosts. */
-    static List<String> commandPrefix(Path hostsFile) {
-        return List.of(
-                UNSHARE,
-                "--user",
-                "--map-root-user",
-                "--mount",
-                SHELL,
-                "-c",
-                BIND_THEN_EXEC,
-                "sh",
-                hostsFile.toString());
+    /**
+     * Words to put before a command so that it runs with {@code hostsFile} as its /etc/hosts;
+     * {@code userNamespace} when the runtime is not root (see {@link #NEEDS_USER_NAMESPACE}).
+     */
+    static List<String> commandPrefix(Path hostsFile, boolean userNamespace) {
+        List<String> words = new ArrayList<>();
+        words.add(UNSHARE);
+        if (userNamespace) {
+            words.add("--user");
+            words.add("--map-root-user");
+        }
+        words.addAll(List.of("--mount", SHELL, "-c", BIND_THEN_EXEC, "sh", hostsFile.toString()));
+        return words;
+    }
+
+    /**
+     * Whether a mount namespace needs an unprivileged user namespace: without root it does; root
+     * needs none and must not get one, since in it only uid 0 exists and a container could not
+     * switch to its securityContext's user.
+     */
+    static final boolean NEEDS_USER_NAMESPACE = !runsAsRoot();
+
+    private static boolean runsAsRoot() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /**
@@ -68,7 +84,11 @@ final class HostsFileMount {
      * (AppArmor), and each of these fails here. Empty when it works, else what went wrong.
      */
     static Optional<String> whyUnavailable(Path probeHostsFile) {
-        List<String> command = new ArrayList<>(commandPrefix(probeHostsFile));
+        return whyUnavailable(probeHostsFile, NEEDS_USER_NAMESPACE);
+    }
+
+    static Optional<String> whyUnavailable(Path probeHostsFile, boolean userNamespace) {
+        List<String> command = new ArrayList<>(commandPrefix(probeHostsFile, userNamespace));
         command.add("/bin/true");
         try {
             Files.writeString(probeHostsFile, "127.0.0.1\tlocalhost\n");

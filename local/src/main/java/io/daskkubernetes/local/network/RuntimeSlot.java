@@ -23,6 +23,7 @@ final class RuntimeSlot implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeSlot.class);
     static final Path LOCK_DIRECTORY = Path.of("/run/dask-local-kubernetes");
     private static final int SLOTS = 256;
+    private static final java.util.Set<Integer> HELD_HERE = new java.util.HashSet<>();
 
     private final int number;
     private final FileChannel channel;
@@ -42,21 +43,9 @@ final class RuntimeSlot implements AutoCloseable {
                     "cannot create " + LOCK_DIRECTORY + "; pod networking needs root", e);
         }
         for (int number = 0; number < SLOTS; number++) {
-            Path file = LOCK_DIRECTORY.resolve("slot-" + number + ".lock");
-            FileChannel channel = null;
-            try {
-                channel =
-                        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock lock = channel.tryLock();
-                if (lock != null) {
-                    return new RuntimeSlot(number, channel, lock);
-                }
-                channel.close();
-            } catch (IOException | OverlappingFileLockException e) {
-                // Taken by another runtime of this JVM (overlapping lock) or unusable: try the next
-                // number.
-                LOG.debug("slot {} unavailable: {}", number, e.toString());
-                closeQuietly(channel);
+            RuntimeSlot slot = tryAcquire(number);
+            if (slot != null) {
+                return slot;
             }
         }
         throw new IllegalStateException(
@@ -65,6 +54,37 @@ final class RuntimeSlot implements AutoCloseable {
                         + " local runtime slots are taken (see "
                         + LOCK_DIRECTORY
                         + "); close other LocalKubernetes instances");
+    }
+
+    /** The slot {@code number} if nobody holds it, else null. */
+    static RuntimeSlot tryAcquire(int number) {
+        if (number < 0 || number >= SLOTS) {
+            throw new IllegalArgumentException(
+                    "slot number must be in 0.." + (SLOTS - 1) + ", not " + number);
+        }
+        synchronized (HELD_HERE) {
+            // Never open the file of a slot this JVM holds: closing any channel to it would drop
+            // our lock (POSIX record locks belong to the process, not the channel).
+            if (HELD_HERE.contains(number)) {
+                return null;
+            }
+            Path file = LOCK_DIRECTORY.resolve("slot-" + number + ".lock");
+            FileChannel channel = null;
+            try {
+                channel =
+                        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    HELD_HERE.add(number);
+                    return new RuntimeSlot(number, channel, lock);
+                }
+                channel.close();
+            } catch (IOException | OverlappingFileLockException e) {
+                LOG.debug("slot {} unavailable: {}", number, e.toString());
+                closeQuietly(channel);
+            }
+            return null;
+        }
     }
 
     private static void closeQuietly(FileChannel channel) {
@@ -88,11 +108,15 @@ final class RuntimeSlot implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            lock.release();
-            channel.close();
-        } catch (IOException e) {
-            LOG.warn("could not release slot {}", number, e);
+        synchronized (HELD_HERE) {
+            try {
+                lock.release();
+                channel.close();
+            } catch (IOException e) {
+                LOG.warn("could not release slot {}", number, e);
+            } finally {
+                HELD_HERE.remove(number);
+            }
         }
     }
 }

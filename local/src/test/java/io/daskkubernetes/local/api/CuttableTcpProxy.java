@@ -37,7 +37,7 @@ final class CuttableTcpProxy implements AutoCloseable {
     }
 
     String url() {
-        return "http://127.0.0.1:" + listener.getLocalPort();
+        return "https://127.0.0.1:" + listener.getLocalPort();
     }
 
     /** Closes every connection and refuses new ones until {@link #restore()}. */

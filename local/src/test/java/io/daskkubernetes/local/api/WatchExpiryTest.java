@@ -42,7 +42,7 @@ class WatchExpiryTest {
     @BeforeAll
     static void start() {
         server = EmbeddedApiServer.start(ClusterIpAllocator.loopback(), HISTORY);
-        client = newClient(server.url());
+        client = newClient(server, server.url());
         // As on a real cluster, objects go into a namespace that exists.
         client.namespaces()
                 .resource(
@@ -104,15 +104,12 @@ class WatchExpiryTest {
      */
     private static List<String> watchLines(long resourceVersion, int count) throws Exception {
         HttpURLConnection watch =
-                (HttpURLConnection)
-                        URI.create(
-                                        server.url()
-                                                + "/api/v1/namespaces/"
-                                                + NAMESPACE
-                                                + "/pods?watch=true&resourceVersion="
-                                                + resourceVersion)
-                                .toURL()
-                                .openConnection();
+                AuthenticatedConnections.open(
+                        server,
+                        "/api/v1/namespaces/"
+                                + NAMESPACE
+                                + "/pods?watch=true&resourceVersion="
+                                + resourceVersion);
         watch.setReadTimeout(10_000);
         try (BufferedReader lines =
                 new BufferedReader(
@@ -152,7 +149,7 @@ class WatchExpiryTest {
     void anInformerThatReconnectsAfterTheHistoryMovedOnListsAgain() throws Exception {
         client.pods().resource(pod("deleted-while-cut", "informed")).create();
         try (CuttableTcpProxy network = new CuttableTcpProxy(URI.create(server.url()).getPort());
-                KubernetesClient cutOff = newClient(network.url());
+                KubernetesClient cutOff = newClient(server, network.url());
                 SharedIndexInformer<Pod> informer =
                         cutOff.pods().withLabel("app", "informed").inform()) {
             await().atMost(Duration.ofSeconds(10)).until(informer::isWatching);

@@ -6,17 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.HttpURLConnection;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +40,7 @@ class WatchResumeTest {
     @BeforeAll
     static void start() {
         server = EmbeddedApiServer.start(ClusterIpAllocator.loopback());
-        client = newClient(server.url());
+        client = newClient(server, server.url());
         // As on a real cluster, objects go into a namespace that exists.
         client.namespaces()
                 .resource(
@@ -73,14 +69,8 @@ class WatchResumeTest {
                 .until(() -> client.pods().inNamespace(NAMESPACE).list().getItems().isEmpty());
     }
 
-    static KubernetesClient newClient(String url) {
-        return new KubernetesClientBuilder()
-                .withConfig(
-                        new ConfigBuilder(Config.empty())
-                                .withMasterUrl(url)
-                                .withNamespace(NAMESPACE)
-                                .build())
-                .build();
+    static KubernetesClient newClient(EmbeddedApiServer server, String url) {
+        return AuthenticatedConnections.client(server, url, NAMESPACE);
     }
 
     /** A pod no kubelet runs: without a node it is deleted at once. */
@@ -143,15 +133,12 @@ class WatchResumeTest {
         client.pods().withName("c").delete();
 
         HttpURLConnection watch =
-                (HttpURLConnection)
-                        URI.create(
-                                        server.url()
-                                                + "/api/v1/namespaces/"
-                                                + NAMESPACE
-                                                + "/pods?watch=true&resourceVersion="
-                                                + listed)
-                                .toURL()
-                                .openConnection();
+                AuthenticatedConnections.open(
+                        server,
+                        "/api/v1/namespaces/"
+                                + NAMESPACE
+                                + "/pods?watch=true&resourceVersion="
+                                + listed);
         watch.setReadTimeout(10_000);
         try (BufferedReader lines =
                 new BufferedReader(

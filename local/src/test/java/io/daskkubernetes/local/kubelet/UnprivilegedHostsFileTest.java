@@ -56,7 +56,8 @@ class UnprivilegedHostsFileTest {
         // nobody must reach the hosts file, as a non-root runtime's pods reach their runtime's
         // files.
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
-        HostNetwork network = HostNetwork.start(directory.resolve("hosts"));
+        // The command line of a runtime that is not root: with an unprivileged user namespace.
+        HostNetwork network = HostNetwork.start(directory.resolve("hosts"), true);
         try {
             PodSandbox sandbox = network.createSandbox(pod());
             network.updateServiceNames(
