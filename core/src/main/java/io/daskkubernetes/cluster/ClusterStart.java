@@ -33,6 +33,7 @@ final class ClusterStart {
     SchedulerEndpoint endpoint;
     LocalSchedulerProcess localScheduler;
     SchedulerClient scheduler;
+    final StartSpans spans = new StartSpans();
 
     ClusterStart(
             KubernetesClient client,
@@ -67,6 +68,7 @@ final class ClusterStart {
             scheduler =
                     SchedulerClients.connect(
                             endpoint.tcpAddress(), URI.create(endpoint.dashboardBase()), wait);
+            spans.mark("scheduler client connected");
             log.info("Cluster {} is up: scheduler at {}", model.name(), endpoint.tcpAddress());
             return this;
         } catch (RuntimeException e) {
@@ -90,15 +92,19 @@ final class ClusterStart {
 
     private void startSchedulerPod(String namespace, Duration wait) {
         createOwner(ClusterModel.of(settings, namespace, new SecureRandom()));
+        spans.mark("owner created");
         log.info("Creating scheduler for cluster {} in namespace {}", model.name(), namespace);
         objects.create(model.schedulerPod());
         objects.create(model.schedulerService());
         model.podDisruptionBudget().ifPresent(objects::create);
+        spans.mark("scheduler pod, Service and PDB created");
         new SchedulerReadiness(client)
                 .await(namespace, model.schedulerPod().getMetadata().getName(), wait);
+        spans.mark("scheduler pod ready");
         endpoint =
                 new SchedulerEndpoints(client)
                         .reach(namespace, model.schedulerService().getMetadata().getName(), wait);
+        spans.mark("scheduler reached");
     }
 
     /**

@@ -62,6 +62,7 @@ public final class KubeCluster implements AutoCloseable {
     private final SchedulerEndpoint endpoint;
     private final LocalSchedulerProcess localScheduler;
     private final SchedulerClient scheduler;
+    private final StartSpans startSpans;
     private final WorkerPool workers;
     private final ExecutorService podCreators;
     private final Thread shutdownHook;
@@ -77,6 +78,7 @@ public final class KubeCluster implements AutoCloseable {
         this.endpoint = started.endpoint;
         this.localScheduler = started.localScheduler;
         this.scheduler = started.scheduler;
+        this.startSpans = started.spans;
         this.podCreators = started.podCreators;
         this.workers =
                 new WorkerPool(client, model, () -> scheduler, settings.countMax(), podCreators);
@@ -238,6 +240,11 @@ public final class KubeCluster implements AutoCloseable {
      */
     public List<String> versionMismatches() {
         return VersionComparison.differences(scheduler.packageVersions());
+    }
+
+    /** How long each step of this cluster's start took. */
+    public List<StartSpans.Span> startSpans() {
+        return startSpans.spans();
     }
 
     /** The settings the cluster was started with, after configuration was applied. */
