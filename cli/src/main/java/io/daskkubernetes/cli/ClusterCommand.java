@@ -2,6 +2,7 @@ package io.daskkubernetes.cli;
 
 import io.daskkubernetes.cluster.KubeCluster;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,10 +30,25 @@ final class ClusterCommand implements Callable<Integer> {
         Progress progress = Progress.onStandardError();
         try (ShutdownSequence shutdown = new ShutdownSequence()) {
             KubeCluster cluster = options.startOn(root, shutdown, progress);
-            System.out.println(
-                    "cluster:   " + cluster.name() + " (namespace " + cluster.namespace() + ")");
-            System.out.println("scheduler: " + cluster.schedulerAddress());
-            System.out.println("dashboard: " + cluster.dashboardLink());
+            if (root.output == OutputFormat.table) {
+                System.out.println(
+                        "cluster:   "
+                                + cluster.name()
+                                + " (namespace "
+                                + cluster.namespace()
+                                + ")");
+                System.out.println("scheduler: " + cluster.schedulerAddress());
+                System.out.println("dashboard: " + cluster.dashboardLink());
+            } else {
+                Output.printRecord(
+                        root.output,
+                        Map.of(
+                                "name", cluster.name(),
+                                "namespace", cluster.namespace(),
+                                "scheduler", cluster.schedulerAddress(),
+                                "schedulerInCluster", cluster.schedulerAddressInCluster(),
+                                "dashboard", cluster.dashboardLink()));
+            }
             cluster.dashboardProblem().ifPresent(problem -> progress.step("Note: " + problem));
             System.out.flush();
             options.scaleAndWait(cluster, cluster.settings().countStart(), progress);

@@ -7,9 +7,12 @@ import io.daskkubernetes.model.LintResult;
 import io.daskkubernetes.model.SpecException;
 import io.daskkubernetes.model.SpecLint;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code lint SPEC}: the seed's best practices checked on a worker spec; exit 1 on errors. */
 @Command(
@@ -17,6 +20,8 @@ import picocli.CommandLine.Parameters;
         description = "Check a worker pod spec against dask-kubernetes' best practices.",
         footer = {"%n%nExample:", "  dask-kubernetes lint worker-spec.yml"})
 final class LintCommand implements Callable<Integer> {
+
+    @ParentCommand DaskKubernetesCommand root;
 
     @Parameters(index = "0", paramLabel = "SPEC", description = "The worker pod spec (YAML).")
     Path spec;
@@ -30,9 +35,26 @@ final class LintCommand implements Callable<Integer> {
             System.out.println("error: " + e.getMessage());
             return 1;
         }
-        boolean errors = false;
+        boolean errors = result.findings().stream().anyMatch(f -> f.severity() == Severity.ERROR);
+        if (root.output != OutputFormat.table) {
+            Output.print(
+                    root.output,
+                    result.findings().stream()
+                            .map(
+                                    f ->
+                                            Map.of(
+                                                    "severity",
+                                                    f.severity().name().toLowerCase(),
+                                                    "field",
+                                                    f.fieldPath(),
+                                                    "message",
+                                                    f.message()))
+                            .toList(),
+                    List.of(),
+                    row -> List.of());
+            return errors ? 1 : 0;
+        }
         for (LintFinding finding : result.findings()) {
-            errors |= finding.severity() == Severity.ERROR;
             System.out.println(
                     finding.severity().name().toLowerCase()
                             + ": "

@@ -27,6 +27,16 @@ final class Output {
         System.out.flush();
     }
 
+    /** One record as JSON or YAML (for table output the caller prints its own lines). */
+    static void printRecord(OutputFormat format, Object record) {
+        switch (format) {
+            case json -> System.out.println(write(new ObjectMapper(), record));
+            case yaml -> System.out.print(write(new ObjectMapper(new YAMLFactory()), record));
+            default -> throw new IllegalArgumentException("table output is printed by the command");
+        }
+        System.out.flush();
+    }
+
     static <T> String table(List<T> rows, List<String> headers, Function<T, List<String>> columns) {
         List<List<String>> cells = new ArrayList<>();
         cells.add(headers);

@@ -2,6 +2,8 @@ package io.daskkubernetes.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.daskkubernetes.cli.Launcher.Finished;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,5 +57,18 @@ class LintCommandIT {
                 .contains("spec.containers[0].resources.limits.memory")
                 .contains("six-gigabytes")
                 .doesNotContain("Exception");
+    }
+
+    @Test
+    void jsonOutputListsTheFindingsAsData() throws Exception {
+        Finished lint =
+                Launcher.run(
+                        output, TIMEOUT, "-o", "json", "lint", "examples/seed-worker-spec.yml");
+
+        assertThat(lint.exitCode()).as(lint.describe()).isZero();
+        JsonNode findings = new ObjectMapper().readTree(lint.stdout());
+        assertThat(findings.isArray()).as(lint.describe()).isTrue();
+        assertThat(findings.get(0).get("severity").asText()).isEqualTo("warning");
+        assertThat(findings.get(0).get("message").asText()).contains("--no-bokeh");
     }
 }
