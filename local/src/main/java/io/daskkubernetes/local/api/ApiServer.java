@@ -181,17 +181,19 @@ public final class ApiServer implements AutoCloseable {
                     }
                 },
                 () ->
-                        sendAndClose(
+                        refuseBody(
                                 event,
                                 RequestBodyLimit.tooLarge(RequestBodyLimit.MAX_BODY_BYTES)
                                         .toResponse()));
     }
 
-    /** Answers before the body is read, then closes the connection so that the rest is not read. */
-    private static void sendAndClose(HttpServerRequest event, MockResponse response) {
+    /**
+     * Answers before the body is read and asks the client to close the connection; what it still
+     * sends is dropped, not held. (Closing from our side at once would cut the answer off.)
+     */
+    private static void refuseBody(HttpServerRequest event, MockResponse response) {
         event.response().putHeader("Connection", "close");
         send(event, response);
-        event.response().endHandler(v -> event.connection().close());
     }
 
     private void streamWatch(HttpServerRequest event, RecordedRequest request, ApiPath path) {

@@ -132,8 +132,8 @@ public final class ObjectStore {
     }
 
     /**
-     * Lists a collection path (labelSelector and fieldSelector in the query are honoured as the
-     * mock does).
+     * Lists a collection path, for our own reads. The mock's selectors ignore set-based
+     * requirements: client lists go through {@link CollectionRequests}, never through this.
      */
     public <T> List<T> list(String collectionPath, Class<T> type) {
         MockResponse response = handle(request(HttpMethod.GET, collectionPath, null, null));
