@@ -13,15 +13,12 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,19 +36,13 @@ class ApiSemanticsTest {
     private static final String NAMESPACE = "semantics";
     private static EmbeddedApiServer server;
     private static KubernetesClient client;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static HttpClient http;
 
     @BeforeAll
     static void start() {
         server = EmbeddedApiServer.start(ClusterIpAllocator.loopback());
-        client =
-                new KubernetesClientBuilder()
-                        .withConfig(
-                                new io.fabric8.kubernetes.client.ConfigBuilder()
-                                        .withMasterUrl(server.url())
-                                        .withNamespace(NAMESPACE)
-                                        .build())
-                        .build();
+        http = AuthenticatedConnections.httpClient(server);
+        client = AuthenticatedConnections.client(server, server.url(), NAMESPACE);
         client.namespaces()
                 .resource(
                         new NamespaceBuilder()
@@ -73,8 +64,8 @@ class ApiSemanticsTest {
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create(server.url() + path)).build(),
+        return http.send(
+                AuthenticatedConnections.request(server, path).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

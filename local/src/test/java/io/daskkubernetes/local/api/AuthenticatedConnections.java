@@ -7,6 +7,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -50,6 +52,17 @@ public final class AuthenticatedConnections {
             connection.setRequestProperty("Authorization", "Bearer " + credentials.bearerToken());
         }
         return connection;
+    }
+
+    /** A java.net.http client that trusts {@code server}'s CA. */
+    public static HttpClient httpClient(EmbeddedApiServer server) {
+        return HttpClient.newBuilder().sslContext(trusting(server.credentials())).build();
+    }
+
+    /** A request to {@code server}'s {@code path} that carries its token. */
+    public static HttpRequest.Builder request(EmbeddedApiServer server, String path) {
+        return HttpRequest.newBuilder(URI.create(server.url() + path))
+                .header("Authorization", "Bearer " + server.credentials().bearerToken());
     }
 
     static SSLContext trusting(ApiCredentials credentials) {

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
@@ -36,14 +35,7 @@ class DestructiveRequestsTest {
     @BeforeAll
     static void start() {
         server = EmbeddedApiServer.start(ClusterIpAllocator.loopback());
-        client =
-                new KubernetesClientBuilder()
-                        .withConfig(
-                                new io.fabric8.kubernetes.client.ConfigBuilder()
-                                        .withMasterUrl(server.url())
-                                        .withNamespace(NAMESPACE)
-                                        .build())
-                        .build();
+        client = AuthenticatedConnections.client(server, server.url(), NAMESPACE);
         client.namespaces()
                 .resource(
                         new NamespaceBuilder()

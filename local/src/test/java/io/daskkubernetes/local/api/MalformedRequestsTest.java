@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -36,11 +35,12 @@ class MalformedRequestsTest {
     private static final String JSON_PATCH = "application/json-patch+json";
 
     private static EmbeddedApiServer server;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static HttpClient http;
 
     @BeforeAll
     static void start() throws Exception {
         server = EmbeddedApiServer.start(ClusterIpAllocator.loopback());
+        http = AuthenticatedConnections.httpClient(server);
         send("POST", "/api/v1/namespaces", JSON, "{\"metadata\":{\"name\":\"abuse\"}}");
         for (String name : List.of("a", "b", "c")) {
             send(
@@ -210,7 +210,7 @@ class MalformedRequestsTest {
             String method, String path, String contentType, String body)
             throws IOException, InterruptedException {
         HttpRequest.Builder request =
-                HttpRequest.newBuilder(URI.create(server.url() + path))
+                AuthenticatedConnections.request(server, path)
                         .method(
                                 method,
                                 body == null
@@ -220,7 +220,7 @@ class MalformedRequestsTest {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Arguments row(
