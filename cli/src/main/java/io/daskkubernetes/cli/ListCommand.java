@@ -38,7 +38,8 @@ final class ListCommand implements Callable<Integer> {
                             "SCHEDULER",
                             "WORKERS",
                             "RUNNING",
-                            "ADDRESS"),
+                            "ADDRESS (FROM HERE)",
+                            "ADDRESS (IN CLUSTER)"),
                     c ->
                             List.of(
                                     c.name(),
@@ -47,6 +48,9 @@ final class ListCommand implements Callable<Integer> {
                                     c.schedulerPhase(),
                                     String.valueOf(c.workers()),
                                     String.valueOf(c.runningWorkers()),
+                                    c.schedulerAddressFromHere() == null
+                                            ? "- (not reachable from here)"
+                                            : c.schedulerAddressFromHere(),
                                     String.valueOf(c.schedulerAddress())));
             return 0;
         }

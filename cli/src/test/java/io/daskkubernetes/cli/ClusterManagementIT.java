@@ -104,6 +104,10 @@ class ClusterManagementIT {
         assertThat(clusters).as(clusters.toString()).hasSize(1);
         assertThat(clusters.get(0).get("name").asText()).isEqualTo(name);
         assertThat(clusters.get(0).get("workers").asInt()).isEqualTo(1);
+        assertThat(clusters.get(0).get("schedulerAddressFromHere").asText())
+                .as("an address that works from here, not the in-cluster name: %s", clusters)
+                .startsWith("tcp://")
+                .doesNotContain(name);
 
         step("listed");
         Finished broken = kubernetes(kubeconfig, "cluster", "--spec", "examples/worker-spec.yml");

@@ -8,10 +8,13 @@ import io.daskkubernetes.scheduler.SchedulerClient;
 import io.daskkubernetes.scheduler.SchedulerClients;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -203,6 +206,8 @@ public final class ClusterCatalog {
             }
         }
         String created = owner.getMetadata().getCreationTimestamp();
+        String inCluster =
+                owner.getData() == null ? null : owner.getData().get("scheduler-address");
         return new ClusterSummary(
                 name,
                 namespace,
@@ -210,7 +215,45 @@ public final class ClusterCatalog {
                 schedulerPhase,
                 workers,
                 running,
-                owner.getData() == null ? null : owner.getData().get("scheduler-address"),
+                inCluster,
+                addressFromHere(namespace, name, inCluster),
                 created == null ? null : Instant.parse(created));
+    }
+
+    /**
+     * The first of the scheduler's outside addresses that accepts a connection from here: the
+     * Service's load balancer, then its cluster IP (routable on the local runtime and from inside
+     * the cluster network); for deploy mode local, the address the workers use.
+     */
+    private String addressFromHere(String namespace, String name, String inCluster) {
+        List<String> candidates = new ArrayList<>();
+        Service service = client.services().inNamespace(namespace).withName(name).get();
+        if (service != null) {
+            if (service.getStatus() != null && service.getStatus().getLoadBalancer() != null) {
+                for (var ingress : service.getStatus().getLoadBalancer().getIngress()) {
+                    String host = ingress.getIp() != null ? ingress.getIp() : ingress.getHostname();
+                    if (host != null) {
+                        candidates.add("tcp://" + host + ":" + SchedulerPorts.COMM);
+                    }
+                }
+            }
+            String clusterIp = service.getSpec().getClusterIP();
+            if (clusterIp != null && !clusterIp.isBlank() && !clusterIp.equals("None")) {
+                candidates.add("tcp://" + clusterIp + ":" + SchedulerPorts.COMM);
+            }
+        } else if (inCluster != null) {
+            candidates.add(inCluster);
+        }
+        return candidates.stream().filter(ClusterCatalog::answers).findFirst().orElse(null);
+    }
+
+    private static boolean answers(String address) {
+        URI uri = URI.create(address);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 300);
+            return true;
+        } catch (IOException unreachable) {
+            return false;
+        }
     }
 }

@@ -9,6 +9,9 @@ import java.time.Instant;
  *     cluster
  * @param workers worker pods that have not ended
  * @param runningWorkers of those, the ones whose phase is Running
+ * @param schedulerAddress the address workers use, inside the cluster
+ * @param schedulerAddressFromHere an address of the scheduler that answered from this machine (a
+ *     load balancer's, the cluster IP), or null when none did
  */
 public record ClusterSummary(
         String name,
@@ -18,4 +21,5 @@ public record ClusterSummary(
         int workers,
         int runningWorkers,
         String schedulerAddress,
+        String schedulerAddressFromHere,
         Instant created) {}
