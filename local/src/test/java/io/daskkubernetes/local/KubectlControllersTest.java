@@ -253,8 +253,10 @@ class KubectlControllersTest {
                                                                             .equals(
                                                                                     "BackoffLimitExceeded"));
                         });
-        // Give the controller time to (wrongly) start more pods.
-        Thread.sleep(2000);
+        // The controller must not start more pods: the count holds for 2 s.
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> pods("failing").size() == 3);
         assertThat(pods("failing"))
                 .hasSize(3)
                 .allSatisfy(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Failed"));
