@@ -114,7 +114,7 @@ class KilledRuntimeTest {
                 .pollInterval(Duration.ofMillis(100))
                 .untilAsserted(
                         () ->
-                                RuntimeLeftovers.assertNothingLeft(
+                                RuntimeLeftovers.assertNothingLeftEvenIfSlotTaken(
                                         killed.runtimeId,
                                         killed.networkPrefix,
                                         killed.stateDirectory));

@@ -2,6 +2,7 @@ package io.daskkubernetes.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.daskkubernetes.local.network.SlotLeftovers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -35,6 +36,18 @@ final class RuntimeLeftovers {
      * link or /etc/netns entry with its prefix (null on the host network), no state directory.
      */
     static void assertNothingLeft(String runtimeId, String prefix, Path stateDirectory) {
+        // On a shared machine another runtime may have taken the slot since: its names are its own.
+        boolean slotTakenSince = prefix != null && SlotLeftovers.isTaken(slotNumber(prefix));
+        assertNothingLeftEvenIfSlotTaken(runtimeId, slotTakenSince ? null : prefix, stateDirectory);
+    }
+
+    /**
+     * As {@link #assertNothingLeft(String, String, Path)}, checking the names of the prefix even if
+     * a runtime holds the slot: for a dead runtime's slot, which its watchdog holds while it
+     * cleans.
+     */
+    static void assertNothingLeftEvenIfSlotTaken(
+            String runtimeId, String prefix, Path stateDirectory) {
         assertThat(processes(runtimeId)).as("processes of " + runtimeId).isEmpty();
         assertThat(stateDirectory).doesNotExist();
         if (prefix != null) {
@@ -51,6 +64,11 @@ final class RuntimeLeftovers {
                                                                     .toString()
                                                                     .startsWith(prefix)));
         }
+    }
+
+    /** The slot number in a prefix such as {@code dkl3-}. */
+    static int slotNumber(String prefix) {
+        return Integer.parseInt(prefix.substring(3, prefix.length() - 1));
     }
 
     /** PIDs of live processes whose environment has LOCAL_KUBERNETES_RUNTIME=runtimeId. */

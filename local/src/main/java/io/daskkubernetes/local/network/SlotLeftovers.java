@@ -41,4 +41,17 @@ public final class SlotLeftovers {
             Thread.sleep(50);
         }
     }
+
+    /**
+     * Whether a runtime holds slot {@code number} now (this JVM's included): then everything named
+     * after the slot is that runtime's.
+     */
+    public static boolean isTaken(int number) {
+        RuntimeSlot slot = RuntimeSlot.tryAcquire(number);
+        if (slot == null) {
+            return true;
+        }
+        slot.close();
+        return false;
+    }
 }
