@@ -92,17 +92,9 @@ class KubectlControllersTest {
                                 assertThat(p.getMetadata().getName())
                                         .startsWith(first.get(0).getMetadata().getName() + "-"));
 
-        // A new template rolls the pods: the equivalent of `kubectl set image deploy/web
-        // main=web:v2` (that command's strategic merge patch of the containers list is the API
-        // server's business, not the controller's).
-        kubectl.ok(
-                "patch",
-                "deployment",
-                "web",
-                "--type=json",
-                "-p",
-                "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\","
-                        + "\"value\":\"web:v2\"}]");
+        // A new image rolls the pods.
+        assertThat(kubectl.ok("set", "image", "deployment/web", "main=web:v2"))
+                .contains("image updated");
         assertThat(kubectl.ok("rollout", "status", "deployment/web", "--timeout=90s"))
                 .contains("successfully rolled out");
         await().atMost(Duration.ofSeconds(30))
@@ -117,7 +109,15 @@ class KubectlControllersTest {
                                                                                 .getContainers()
                                                                                 .get(0)
                                                                                 .getImage())
-                                                                .isEqualTo("web:v2")));
+                                                                .isEqualTo("web:v2"))
+                                        .allSatisfy(
+                                                p ->
+                                                        assertThat(
+                                                                        p.getSpec()
+                                                                                .getContainers()
+                                                                                .get(0)
+                                                                                .getCommand())
+                                                                .containsExactly("sleep", "3600")));
         assertThat(client.apps().replicaSets().withLabel("app", "web").list().getItems())
                 .hasSize(2)
                 .anySatisfy(rs -> assertThat(rs.getSpec().getReplicas()).isZero());

@@ -43,6 +43,7 @@ public final class ServiceProxy implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MILLIS = 1000;
     private static final int PROBE_TIMEOUT_MILLIS = 300;
     private static final long PROBE_PERIOD_MILLIS = 50;
+    private static final long SLOW_PROBE_PERIOD_MILLIS = 500;
 
     /** How long an accepted connection waits for an endpoint that answers. */
     static final long HOLD_MILLIS = 20_000;
@@ -172,6 +173,7 @@ public final class ServiceProxy implements AutoCloseable {
 
         /** Probes the endpoints until one accepts a connection, then listens. */
         void openWhenAnEndpointAnswers() {
+            int attempts = 0;
             while (!removed && !closed) {
                 for (ServiceRoute.Target target : targets) {
                     if (answers(target)) {
@@ -180,7 +182,8 @@ public final class ServiceProxy implements AutoCloseable {
                     }
                 }
                 try {
-                    Thread.sleep(PROBE_PERIOD_MILLIS);
+                    // Often at first, while a pod starts; seldom for one that never listens.
+                    Thread.sleep(++attempts < 100 ? PROBE_PERIOD_MILLIS : SLOW_PROBE_PERIOD_MILLIS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
