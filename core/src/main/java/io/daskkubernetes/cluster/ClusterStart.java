@@ -78,9 +78,7 @@ final class ClusterStart {
     }
 
     private void startLocalScheduler(String program, String namespace, Duration wait) {
-        localScheduler =
-                LocalSchedulerProcess.start(
-                        program, URI.create(client.getConfiguration().getMasterUrl()), wait);
+        localScheduler = LocalSchedulerProcess.start(program, client, wait);
         createOwner(
                 ClusterModel.withExternalScheduler(
                         settings,

@@ -1,6 +1,10 @@
 package io.daskkubernetes.cluster;
 
 import io.daskkubernetes.model.ClusterModel;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.Inet4Address;
@@ -45,10 +49,10 @@ final class LocalSchedulerProcess implements AutoCloseable {
         this.dashboardPort = dashboardPort;
     }
 
-    static LocalSchedulerProcess start(String program, URI apiServer, Duration timeout) {
+    static LocalSchedulerProcess start(String program, KubernetesClient client, Duration timeout) {
         int port = freePort();
         int dashboardPort = freePort();
-        String host = reachableHost(apiServer);
+        String host = reachableHost(client);
         Path logFile;
         try {
             logFile = Files.createTempFile("dask-scheduler-", ".log");
@@ -59,8 +63,11 @@ final class LocalSchedulerProcess implements AutoCloseable {
         List<String> command =
                 List.of(
                         program,
+                        // Only the address the workers use, not every interface (kubernetes.host
+                        // of classic defaulted to 0.0.0.0: the scheduler and its dashboard open to
+                        // any network this machine is on).
                         "--host",
-                        "0.0.0.0",
+                        host,
                         "--port",
                         String.valueOf(port),
                         "--dashboard-address",
@@ -97,7 +104,7 @@ final class LocalSchedulerProcess implements AutoCloseable {
     }
 
     SchedulerEndpoint endpoint() {
-        return SchedulerEndpoint.direct("127.0.0.1", port, dashboardPort, "local process");
+        return SchedulerEndpoint.direct(reachableHost, port, dashboardPort, "local process");
     }
 
     String log() {
@@ -120,7 +127,7 @@ final class LocalSchedulerProcess implements AutoCloseable {
                                 + "; its log:\n"
                                 + output.stripTrailing());
             }
-            if (SchedulerEndpoints.reachable("127.0.0.1", port)) {
+            if (SchedulerEndpoints.reachable(reachableHost, port)) {
                 return;
             }
             try {
@@ -143,10 +150,37 @@ final class LocalSchedulerProcess implements AutoCloseable {
     }
 
     /**
-     * An address of this machine that pods can reach: the one this machine uses towards the API
-     * server when that is not loopback, else the first non-loopback IPv4 address of an interface
-     * that is up (pods of a local runtime reach the host through their bridge).
+     * An address of this machine that pods can reach. With an API server on loopback (a local
+     * runtime), its nodes are this machine: a node's InternalIP (the pods' bridge) is the answer,
+     * not the first interface found, which may be another runtime's bridge. Else the address this
+     * machine uses towards the API server, else the first non-loopback IPv4 address that is up.
      */
+    static String reachableHost(KubernetesClient client) {
+        URI apiServer = URI.create(client.getConfiguration().getMasterUrl());
+        if (isLoopback(apiServer.getHost())) {
+            try {
+                for (Node node : client.nodes().list().getItems()) {
+                    for (NodeAddress address : node.getStatus().getAddresses()) {
+                        if ("InternalIP".equals(address.getType())) {
+                            return address.getAddress();
+                        }
+                    }
+                }
+            } catch (KubernetesClientException e) {
+                log.debug("Cannot list the nodes of {}: {}", apiServer, e.toString());
+            }
+        }
+        return reachableHost(apiServer);
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static String reachableHost(URI apiServer) {
         try (DatagramSocket probe = new DatagramSocket()) {
             probe.connect(
