@@ -36,6 +36,7 @@ public final class ApiDispatcher extends Dispatcher {
     private final ServiceAdmission serviceAdmission;
     private final GeneratedNames generatedNames = new GeneratedNames();
     private final TerminatingPodWrites terminatingPods;
+    private final CustomResourceScale customResourceScale;
 
     public ApiDispatcher(
             ObjectStore store,
@@ -49,6 +50,7 @@ public final class ApiDispatcher extends Dispatcher {
         this.podDeletion = podDeletion;
         this.serviceAdmission = serviceAdmission;
         this.terminatingPods = new TerminatingPodWrites(store);
+        this.customResourceScale = new CustomResourceScale(store);
     }
 
     private volatile Runnable deletionListener = () -> {};
@@ -83,6 +85,9 @@ public final class ApiDispatcher extends Dispatcher {
         }
         if (PodLogRequest.matches(path) && method.equals("GET")) {
             return podLogs.answer(PodLogRequest.from(path));
+        }
+        if (CustomResourceScale.matches(path)) {
+            return customResourceScale.answer(path, method, body(request));
         }
         if (path.isCoreResource("pods") && path.subresource() == null && method.equals("DELETE")) {
             return podDeletion.delete(path, body(request));

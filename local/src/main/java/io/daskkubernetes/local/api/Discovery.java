@@ -375,6 +375,19 @@ public final class Discovery {
                                 shortNames,
                                 categories));
                 if (version.getSubresources() != null
+                        && version.getSubresources().getScale() != null) {
+                    resources.add(
+                            new Resource(
+                                    crd.getSpec().getGroup(),
+                                    version.getName(),
+                                    names.getPlural() + "/scale",
+                                    "",
+                                    "Scale",
+                                    namespaced,
+                                    List.of(),
+                                    List.of()));
+                }
+                if (version.getSubresources() != null
                         && version.getSubresources().getStatus() != null) {
                     resources.add(
                             new Resource(
