@@ -195,6 +195,35 @@ class SimpleClusterEndToEndTest {
     @Test
     @Order(5)
     @Timeout(60)
+    void scalingDownRetiresWorkersTheSchedulerChoseAndDeletesOnlyTheirPods() {
+        List<String> before = workerPods();
+        kubectl.run("scale", "daskworkergroup", "simple-default", "--replicas=1");
+
+        awaitRegisteredWorkers(1);
+        assertThat(before).containsAll(workerPods());
+        await().atMost(PATIENCE)
+                .until(
+                        () ->
+                                kubectl.run(
+                                        "get",
+                                        "daskworkergroup",
+                                        "simple-default",
+                                        "-o",
+                                        "jsonpath={.status.replicas}"),
+                        "1"::equals);
+        assertThat(
+                        kubectl.run(
+                                "get",
+                                "daskworkergroup",
+                                "simple-default",
+                                "-o",
+                                "jsonpath={.status.conditions[?(@.type==\"ScaleDown\")].status}"))
+                .isEqualTo("False");
+    }
+
+    @Test
+    @Order(6)
+    @Timeout(60)
     void deletingTheClusterRemovesEverything() {
         kubectl.run("delete", "daskcluster", "simple", "--wait=false");
 
