@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.daskkubernetes.local.LocalKubernetes;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Upstream's simplecluster.yaml, unchanged, on the local runtime with the operator in this JVM:
@@ -168,6 +170,8 @@ class SimpleClusterEndToEndTest {
                                         "-o",
                                         "jsonpath={.status.replicas}"),
                         "3"::equals);
+        assertThat(column(kubectl.run("get", "daskworkergroup", "simple-default"), "WORKERS"))
+                .isEqualTo("3");
         assertThat(
                         kubectl.run(
                                 "get",
@@ -224,6 +228,99 @@ class SimpleClusterEndToEndTest {
     @Test
     @Order(6)
     @Timeout(60)
+    void kubectlScaleOfTheClusterReachesItsDefaultGroup() {
+        kubectl.run("scale", "daskcluster", "simple", "--replicas=4");
+
+        awaitRegisteredWorkers(4);
+        assertThat(
+                        kubectl.run(
+                                "get",
+                                "daskworkergroup",
+                                "simple-default",
+                                "-o",
+                                "jsonpath={.spec.worker.replicas}"))
+                .isEqualTo("4");
+        await().atMost(PATIENCE)
+                .until(
+                        () -> column(kubectl.run("get", "daskcluster", "simple"), "WORKERS"),
+                        "4"::equals);
+    }
+
+    @Test
+    @Order(7)
+    @Timeout(60)
+    void aDeletedSchedulerPodIsMadeAgainAndBecomesReady() {
+        String before =
+                kubectl.run("get", "pod", "simple-scheduler", "-o", "jsonpath={.metadata.uid}");
+        kubectl.run("delete", "pod", "simple-scheduler", "--wait=false");
+
+        await().atMost(PATIENCE)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () -> {
+                            String now =
+                                    kubectl.run(
+                                            "get",
+                                            "pods",
+                                            "-l",
+                                            "dask.org/component=scheduler,dask.org/cluster-name=simple",
+                                            "-o",
+                                            "jsonpath={range .items[*]}{.metadata.uid} {.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}");
+                            return now.lines()
+                                    .anyMatch(l -> !l.startsWith(before) && l.endsWith(" True"));
+                        });
+        await().atMost(PATIENCE)
+                .until(
+                        () ->
+                                kubectl.run(
+                                        "get",
+                                        "daskcluster",
+                                        "simple",
+                                        "-o",
+                                        "jsonpath={.status.phase}"),
+                        "Running"::equals);
+    }
+
+    @Test
+    @Order(8)
+    @Timeout(60)
+    void anInvalidNameGivesPhaseErrorNamingTheRuleAndMakesNothing(@TempDir Path dir)
+            throws java.io.IOException {
+        String name = "a-name-that-is-far-too-long-for-a-dask-cluster-name-xyz";
+        Path manifest = dir.resolve("long.yaml");
+        java.nio.file.Files.writeString(
+                manifest,
+                java.nio.file.Files.readString(MANIFESTS.resolve("simplecluster.yaml"))
+                        .replace("name: simple\n", "name: " + name + "\n"));
+        kubectl.run("apply", "--validate=false", "-f", manifest.toString());
+
+        await().atMost(PATIENCE)
+                .until(
+                        () ->
+                                kubectl.run(
+                                        "get",
+                                        "daskcluster",
+                                        name,
+                                        "-o",
+                                        "jsonpath={.status.phase}"),
+                        "Error"::equals);
+        assertThat(kubectl.run("get", "daskcluster", name, "-o", "jsonpath={.status.message}"))
+                .contains("metadata.name", "at most 53");
+        assertThat(
+                        kubectl.run(
+                                "get",
+                                "pods,services",
+                                "-l",
+                                "dask.org/cluster-name=" + name,
+                                "-o",
+                                "name"))
+                .isEmpty();
+        kubectl.run("delete", "daskcluster", name);
+    }
+
+    @Test
+    @Order(9)
+    @Timeout(60)
     void deletingTheClusterRemovesEverything() {
         kubectl.run("delete", "daskcluster", "simple", "--wait=false");
 
@@ -261,6 +358,14 @@ class SimpleClusterEndToEndTest {
                                 + ":8786', timeout=10)\n"
                                 + "print(len(c.scheduler_info()['workers']))\n"
                                 + "c.close()\n"));
+    }
+
+    /** The cell of {@code header} in the first row of kubectl's table output. */
+    private static String column(String table, String header) {
+        List<String> lines = table.lines().toList();
+        int index = Arrays.asList(lines.get(0).trim().split("\\s+")).indexOf(header);
+        assertThat(index).as("column %s in %s", header, lines.get(0)).isNotNegative();
+        return lines.get(1).trim().split("\\s+")[index];
     }
 
     /** The group's worker pods that are not terminating. */

@@ -37,6 +37,7 @@ public final class ApiDispatcher extends Dispatcher {
     private final GeneratedNames generatedNames = new GeneratedNames();
     private final TerminatingPodWrites terminatingPods;
     private final CustomResourceScale customResourceScale;
+    private final CustomResourceColumns customResourceColumns;
 
     public ApiDispatcher(
             ObjectStore store,
@@ -51,6 +52,7 @@ public final class ApiDispatcher extends Dispatcher {
         this.serviceAdmission = serviceAdmission;
         this.terminatingPods = new TerminatingPodWrites(store);
         this.customResourceScale = new CustomResourceScale(store);
+        this.customResourceColumns = new CustomResourceColumns(store);
     }
 
     private volatile Runnable deletionListener = () -> {};
@@ -116,8 +118,13 @@ public final class ApiDispatcher extends Dispatcher {
             if (answer.code() != 200 || answer.getBody() == null) {
                 return answer;
             }
+            String body = answer.getBody().readUtf8();
             return ApiResponses.json(
-                    200, TableView.convert(path.resource(), answer.getBody().readUtf8()));
+                    200,
+                    customResourceColumns
+                            .of(path)
+                            .map(columns -> TableView.convert(body, columns))
+                            .orElseGet(() -> TableView.convert(path.resource(), body)));
         }
         return store.handle(request);
     }
