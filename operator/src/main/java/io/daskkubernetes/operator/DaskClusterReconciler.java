@@ -70,10 +70,14 @@ public final class DaskClusterReconciler implements Reconciler<DaskCluster> {
         cluster.setStatus(status);
         Optional<String> invalid = ClusterNames.problem(name);
         if (invalid.isPresent()) {
+            boolean firstTime = !"Error".equals(status.getPhase());
             status.setPhase("Error");
             status.setMessage(invalid.get());
             status.setObservedGeneration(cluster.getMetadata().getGeneration());
             LOG.warn("DaskCluster {}: {}", name, invalid.get());
+            if (firstTime) {
+                OperatorEvents.warning(context.getClient(), cluster, "InvalidName", invalid.get());
+            }
             return UpdateControl.patchStatus(cluster);
         }
         KubernetesClient client = context.getClient();
@@ -90,12 +94,24 @@ public final class DaskClusterReconciler implements Reconciler<DaskCluster> {
                     .resource(ClusterResources.schedulerPod(cluster))
                     .create();
             LOG.info("{}/{}: created the scheduler pod", namespace, name);
+            OperatorEvents.normal(
+                    client,
+                    cluster,
+                    "SchedulerCreated",
+                    "created scheduler pod " + ClusterNames.scheduler(name));
             created = true;
         } else if (ended(scheduler.get())
                 && scheduler.get().getMetadata().getDeletionTimestamp() == null) {
             // restartPolicy Never or OnFailure: a scheduler that has ended is made again, afresh.
             client.resource(scheduler.get()).delete();
             LOG.info("{}/{}: the scheduler pod ended; deleted to be made again", namespace, name);
+            OperatorEvents.warning(
+                    client,
+                    cluster,
+                    "SchedulerEnded",
+                    "the scheduler pod ended ("
+                            + scheduler.get().getStatus().getPhase()
+                            + "); it is made again");
         }
         if (context.getSecondaryResources(Service.class).stream()
                 .noneMatch(s -> ClusterNames.service(name).equals(s.getMetadata().getName()))) {
@@ -119,6 +135,11 @@ public final class DaskClusterReconciler implements Reconciler<DaskCluster> {
                     .resource(ClusterResources.defaultWorkerGroup(cluster))
                     .create();
             LOG.info("{}/{}: created the default worker group", namespace, name);
+            OperatorEvents.normal(
+                    client,
+                    cluster,
+                    "WorkerGroupCreated",
+                    "created worker group " + ClusterNames.defaultWorkerGroup(name));
             created = true;
         } else {
             passReplicasOn(cluster, defaultGroup.get(), client);

@@ -3,6 +3,7 @@ package io.daskkubernetes.operator;
 import io.daskkubernetes.model.DaskLabels;
 import io.daskkubernetes.model.WorkerPlan;
 import io.daskkubernetes.model.WorkerState;
+import io.daskkubernetes.operator.api.DaskCluster;
 import io.daskkubernetes.operator.api.DaskWorkerGroup;
 import io.daskkubernetes.operator.api.DaskWorkerGroupStatus;
 import io.daskkubernetes.scheduler.DaskWorker;
@@ -83,6 +84,20 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
                 WorkerObservation.states(pods, schedulerKnown ? registered : List.of());
         WorkerPlan plan = WorkerPlan.toReach(observed, desired, OptionalInt.empty());
 
+        adoptByCluster(group, client);
+        if (plan.toCreate() > 0) {
+            OperatorEvents.normal(
+                    client,
+                    group,
+                    "Scaling",
+                    "creating "
+                            + plan.toCreate()
+                            + " worker pod(s) to reach "
+                            + desired
+                            + (plan.endedPods().isEmpty()
+                                    ? ""
+                                    : "; replacing ended pods " + plan.endedPods()));
+        }
         for (int i = 0; i < plan.toCreate(); i++) {
             String name = WorkerPods.newName(group);
             client.pods().inNamespace(namespace).resource(WorkerPods.build(group, name)).create();
@@ -109,9 +124,12 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
                     ScaleDown.waiting(
                             waiting + " worker(s) to remove, waiting: " + scheduler.problem());
         } else if (plan.workersToChoose() > 0) {
-            scaleDown = retire(client, namespace, plan, scheduler.client().get());
+            scaleDown = retire(client, group, plan, scheduler.client().get());
         }
         String scaleDownProblem = scaleDown.problem();
+        if (scaleDownProblem != null && !Conditions.isTrue(status, SCALE_DOWN)) {
+            OperatorEvents.warning(client, group, "ScaleDownWaiting", scaleDownProblem);
+        }
         int live =
                 plan.live().size()
                         + plan.toCreate()
@@ -146,7 +164,11 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
 
     /** Retires the workers the scheduler chooses, then deletes exactly their pods. */
     private ScaleDown retire(
-            KubernetesClient client, String namespace, WorkerPlan plan, SchedulerClient scheduler) {
+            KubernetesClient client,
+            DaskWorkerGroup group,
+            WorkerPlan plan,
+            SchedulerClient scheduler) {
+        String namespace = group.getMetadata().getNamespace();
         try {
             List<String> chosen = scheduler.workersToClose(plan.workersToChoose());
             WorkerPlan.Removal removal = plan.retire(chosen);
@@ -157,6 +179,14 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
             }
             Map<String, DaskWorker> retired = scheduler.retireWorkers(removal.addressesToRetire());
             LOG.info("{}: retired {} through the scheduler", namespace, retired.keySet());
+            OperatorEvents.normal(
+                    client,
+                    group,
+                    "Retired",
+                    "the scheduler retired "
+                            + removal.addressesToRetire()
+                            + "; deleting their pods "
+                            + removal.podsToDelete());
             deletePods(client, namespace, removal.podsToDelete(), "retired by the scheduler");
             int removed = removal.podsToDelete().size();
             return new ScaleDown(
@@ -178,6 +208,43 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
         static ScaleDown waiting(String problem) {
             return new ScaleDown(0, problem);
         }
+    }
+
+    /**
+     * A group made by the user (not by its cluster) gets its cluster as an owner, so that deleting
+     * the cluster deletes the group, as upstream does.
+     */
+    private static void adoptByCluster(DaskWorkerGroup group, KubernetesClient client) {
+        boolean owned =
+                group.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(o -> "DaskCluster".equals(o.getKind()));
+        if (owned) {
+            return;
+        }
+        String namespace = group.getMetadata().getNamespace();
+        DaskCluster cluster =
+                client.resources(DaskCluster.class)
+                        .inNamespace(namespace)
+                        .withName(group.getSpec().getCluster())
+                        .get();
+        if (cluster == null) {
+            return;
+        }
+        var owner = ClusterResources.controlledBy(cluster);
+        owner.setController(false);
+        client.resources(DaskWorkerGroup.class)
+                .inNamespace(namespace)
+                .withName(group.getMetadata().getName())
+                .edit(
+                        g -> {
+                            g.getMetadata().getOwnerReferences().add(owner);
+                            return g;
+                        });
+        LOG.info(
+                "{}/{}: now owned by DaskCluster {}",
+                namespace,
+                group.getMetadata().getName(),
+                cluster.getMetadata().getName());
     }
 
     private static List<DaskWorker> registeredWorkers(SchedulerConnections.Reachable scheduler) {

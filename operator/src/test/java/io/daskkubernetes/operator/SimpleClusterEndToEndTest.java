@@ -83,6 +83,8 @@ class SimpleClusterEndToEndTest {
                                         "jsonpath={.status.phase}"),
                         "Running"::equals);
         awaitRegisteredWorkers(2);
+        assertThat(kubectl.run("get", "events", "-o", "jsonpath={.items[*].reason}"))
+                .contains("SchedulerCreated", "WorkerGroupCreated", "Scaling");
     }
 
     @Test
@@ -250,6 +252,7 @@ class SimpleClusterEndToEndTest {
     @Order(7)
     @Timeout(60)
     void aDeletedSchedulerPodIsMadeAgainAndBecomesReady() {
+        String serviceBefore = serviceIp();
         String before =
                 kubectl.run("get", "pod", "simple-scheduler", "-o", "jsonpath={.metadata.uid}");
         kubectl.run("delete", "pod", "simple-scheduler", "--wait=false");
@@ -279,6 +282,10 @@ class SimpleClusterEndToEndTest {
                                         "-o",
                                         "jsonpath={.status.phase}"),
                         "Running"::equals);
+        // The Service keeps its address, so clients and workers find the new scheduler. (The
+        // workers themselves come back through container restarts, which takes longer than this
+        // test's minute; not asserted here.)
+        assertThat(serviceIp()).isEqualTo(serviceBefore);
     }
 
     @Test
@@ -321,6 +328,52 @@ class SimpleClusterEndToEndTest {
     @Test
     @Order(9)
     @Timeout(60)
+    void aSecondWorkerGroupJoinsWithItsOwnWorkersAndBelongsToTheCluster() {
+        kubectl.run(
+                "apply",
+                "--validate=false",
+                "-f",
+                MANIFESTS.resolve("simpleworkergroup.yaml").toString());
+
+        await().atMost(PATIENCE)
+                .until(
+                        () ->
+                                kubectl.run(
+                                        "get",
+                                        "daskworkergroup",
+                                        "simple-additional",
+                                        "-o",
+                                        "jsonpath={.status.replicas}/{.status.conditions[?(@.type==\"WorkersReady\")].message}"),
+                        "1/1 of 1 workers registered"::equals);
+        String pod =
+                kubectl.run(
+                        "get",
+                        "pods",
+                        "-l",
+                        "dask.org/workergroup-name=simple-additional",
+                        "-o",
+                        "jsonpath={.items[0].metadata.name}");
+        assertThat(
+                        kubectl.run(
+                                "get",
+                                "pod",
+                                pod,
+                                "-o",
+                                "jsonpath={.spec.containers[0].env[?(@.name==\"DASK_WORKER_NAME\")].value}"))
+                .isEqualTo("test-worker");
+        assertThat(
+                        kubectl.run(
+                                "get",
+                                "daskworkergroup",
+                                "simple-additional",
+                                "-o",
+                                "jsonpath={.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].name}"))
+                .isEqualTo("DaskCluster/simple");
+    }
+
+    @Test
+    @Order(10)
+    @Timeout(60)
     void deletingTheClusterRemovesEverything() {
         kubectl.run("delete", "daskcluster", "simple", "--wait=false");
 
@@ -358,6 +411,11 @@ class SimpleClusterEndToEndTest {
                                 + ":8786', timeout=10)\n"
                                 + "print(len(c.scheduler_info()['workers']))\n"
                                 + "c.close()\n"));
+    }
+
+    private String serviceIp() {
+        return kubectl.run(
+                "get", "service", "simple-scheduler", "-o", "jsonpath={.spec.clusterIP}");
     }
 
     /** The cell of {@code header} in the first row of kubectl's table output. */
