@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
@@ -100,7 +101,14 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
         }
         for (int i = 0; i < plan.toCreate(); i++) {
             String name = WorkerPods.newName(group);
-            client.pods().inNamespace(namespace).resource(WorkerPods.build(group, name)).create();
+            Pod created =
+                    client.pods()
+                            .inNamespace(namespace)
+                            .resource(WorkerPods.build(group, name))
+                            .create();
+            // Into the informer's cache now: a reconcile before its ADD event arrives must count
+            // this pod, or it would create another.
+            podCache(context).handleRecentResourceCreate(ResourceID.fromResource(created), created);
             LOG.info(
                     "{}/{}: created worker pod {}", namespace, group.getMetadata().getName(), name);
         }
@@ -273,6 +281,12 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
                 .map(WorkerState::phase)
                 .findFirst()
                 .orElse(null);
+    }
+
+    private static InformerEventSource<Pod, DaskWorkerGroup> podCache(
+            Context<DaskWorkerGroup> context) {
+        return (InformerEventSource<Pod, DaskWorkerGroup>)
+                context.eventSourceRetriever().getEventSourceFor(Pod.class);
     }
 
     private static DaskWorkerGroupStatus statusOf(DaskWorkerGroup group) {
