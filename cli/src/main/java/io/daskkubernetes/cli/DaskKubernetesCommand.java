@@ -18,9 +18,18 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Dask clusters on Kubernetes, through the native Kubernetes API.",
         subcommands = {
-            ClusterCommand.class, RunCommand.class, ListCommand.class, ScaleCommand.class,
-            LogsCommand.class, DeleteCommand.class, LintCommand.class, LocalCommand.class,
-            DemoCommand.class, HelpCommand.class, AutoComplete.GenerateCompletion.class
+            ClusterCommand.class,
+            RunCommand.class,
+            ListCommand.class,
+            ScaleCommand.class,
+            LogsCommand.class,
+            DeleteCommand.class,
+            LintCommand.class,
+            LocalCommand.class,
+            OperatorCommand.class,
+            DemoCommand.class,
+            HelpCommand.class,
+            AutoComplete.GenerateCompletion.class
         })
 final class DaskKubernetesCommand implements Runnable {
 

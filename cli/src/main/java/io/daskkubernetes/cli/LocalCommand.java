@@ -1,8 +1,11 @@
 package io.daskkubernetes.cli;
 
 import io.daskkubernetes.local.LocalKubernetes;
+import io.daskkubernetes.operator.DaskOperator;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code local}: the local runtime in the foreground, for kubectl and for other dask-kubernetes
@@ -18,11 +21,23 @@ import picocli.CommandLine.Command;
         })
 final class LocalCommand implements Callable<Integer> {
 
+    @Option(
+            names = "--operator",
+            description =
+                    "Also install the kubernetes.dask.org CRDs and run the Dask operator inside,"
+                            + " so that kubectl apply -f of a DaskCluster works.")
+    boolean operator;
+
     @Override
     public Integer call() throws Exception {
         try (ShutdownSequence shutdown = new ShutdownSequence()) {
             LocalKubernetes runtime =
                     shutdown.add(LocalKubernetes.builder().closeAtExit(false).start());
+            if (operator) {
+                // added after the runtime, so closed before it: the operator stops first
+                shutdown.add(DaskOperator.start(runtime.client(), Set.of(), true));
+                System.out.println("operator: running (DaskCluster, DaskWorkerGroup)");
+            }
             System.out.println("kubeconfig: " + runtime.kubeconfig());
             System.out.println("api server: " + runtime.apiServerUrl());
             System.out.println("use: kubectl --kubeconfig " + runtime.kubeconfig() + " get pods");

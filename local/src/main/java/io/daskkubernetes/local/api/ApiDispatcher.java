@@ -42,6 +42,7 @@ public final class ApiDispatcher extends Dispatcher {
     private final OpenApiEndpoint openApi;
     private final FieldValidation fieldValidation = new FieldValidation();
     private final ScaleSubresource scale;
+    private final CustomResourceColumns customResourceColumns;
 
     public ApiDispatcher(
             ObjectStore store,
@@ -60,6 +61,7 @@ public final class ApiDispatcher extends Dispatcher {
         this.propagation = new DeletionPropagation(store);
         this.openApi = new OpenApiEndpoint(discovery);
         this.scale = new ScaleSubresource(store, discovery);
+        this.customResourceColumns = new CustomResourceColumns(store);
     }
 
     private volatile Runnable deletionListener = () -> {};
@@ -246,8 +248,13 @@ public final class ApiDispatcher extends Dispatcher {
             if (answer.code() != 200 || answer.getBody() == null) {
                 return StoreAnswers.notFoundStatus(answer, path);
             }
+            String body = answer.getBody().readUtf8();
             return ApiResponses.json(
-                    200, TableView.convert(path.resource(), answer.getBody().readUtf8()));
+                    200,
+                    customResourceColumns
+                            .of(path)
+                            .map(columns -> TableView.convert(body, columns))
+                            .orElseGet(() -> TableView.convert(path.resource(), body)));
         }
         if (method.equals("GET") && path.isWatch()) {
             return store.watch(request.getPath(), options);

@@ -17,8 +17,7 @@ import java.util.function.Function;
  */
 final class TableView {
 
-    private record Column(
-            String name, String type, int priority, Function<JsonNode, Object> cell) {}
+    record Column(String name, String type, int priority, Function<JsonNode, Object> cell) {}
 
     private TableView() {}
 
@@ -28,6 +27,11 @@ final class TableView {
 
     /** Converts a list (or a single object) answer into a meta.k8s.io/v1 Table. */
     static String convert(String resource, String body) {
+        return convert(body, columns(resource));
+    }
+
+    /** As {@link #convert(String, String)}, with the given columns. */
+    static String convert(String body, List<Column> columns) {
         JsonNode answer = Serialization.unmarshal(body, JsonNode.class);
         List<JsonNode> items = new ArrayList<>();
         if (answer.has("items")) {
@@ -35,7 +39,6 @@ final class TableView {
         } else {
             items.add(answer);
         }
-        List<Column> columns = columns(resource);
         List<Map<String, Object>> definitions = new ArrayList<>();
         for (Column column : columns) {
             Map<String, Object> definition = new LinkedHashMap<>();
@@ -248,7 +251,7 @@ final class TableView {
     }
 
     /** kubectl's short ages: 42s, 5m3s, 17m, 3h4m, 5d. */
-    private static String age(JsonNode item) {
+    static String age(JsonNode item) {
         String created = item.path("metadata").path("creationTimestamp").asText("");
         if (created.isEmpty()) {
             return "<unknown>";

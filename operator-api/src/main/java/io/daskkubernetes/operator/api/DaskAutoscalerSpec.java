@@ -1,0 +1,44 @@
+package io.daskkubernetes.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+
+/** {@code spec} of a DaskAutoscaler: the cluster and the bounds of its default worker group. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DaskAutoscalerSpec {
+
+    @Required private String cluster;
+
+    @Required
+    @Min(0)
+    private Integer minimum;
+
+    @Required
+    @Min(0)
+    private Integer maximum;
+
+    public String getCluster() {
+        return cluster;
+    }
+
+    public void setCluster(String cluster) {
+        this.cluster = cluster;
+    }
+
+    public Integer getMinimum() {
+        return minimum;
+    }
+
+    public void setMinimum(Integer minimum) {
+        this.minimum = minimum;
+    }
+
+    public Integer getMaximum() {
+        return maximum;
+    }
+
+    public void setMaximum(Integer maximum) {
+        this.maximum = maximum;
+    }
+}
