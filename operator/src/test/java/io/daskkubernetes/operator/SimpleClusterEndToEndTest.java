@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.daskkubernetes.local.LocalKubernetes;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -64,13 +65,8 @@ class SimpleClusterEndToEndTest {
     @Order(1)
     @Timeout(60)
     void simpleClusterReachesRunningWithTwoRegisteredWorkers() {
-        // --validate=false: the local runtime serves no OpenAPI document for kubectl to validate
-        // with
-        kubectl.run(
-                "apply",
-                "--validate=false",
-                "-f",
-                MANIFESTS.resolve("simplecluster.yaml").toString());
+        // kubectl's default client-side validation, against the runtime's OpenAPI documents
+        kubectl.run("apply", "-f", MANIFESTS.resolve("simplecluster.yaml").toString());
 
         await().atMost(PATIENCE)
                 .until(
@@ -295,11 +291,11 @@ class SimpleClusterEndToEndTest {
             throws java.io.IOException {
         String name = "a-name-that-is-far-too-long-for-a-dask-cluster-name-xyz";
         Path manifest = dir.resolve("long.yaml");
-        java.nio.file.Files.writeString(
+        Files.writeString(
                 manifest,
-                java.nio.file.Files.readString(MANIFESTS.resolve("simplecluster.yaml"))
+                Files.readString(MANIFESTS.resolve("simplecluster.yaml"))
                         .replace("name: simple\n", "name: " + name + "\n"));
-        kubectl.run("apply", "--validate=false", "-f", manifest.toString());
+        kubectl.run("apply", "-f", manifest.toString());
 
         await().atMost(PATIENCE)
                 .until(
@@ -329,11 +325,7 @@ class SimpleClusterEndToEndTest {
     @Order(9)
     @Timeout(60)
     void aSecondWorkerGroupJoinsWithItsOwnWorkersAndBelongsToTheCluster() {
-        kubectl.run(
-                "apply",
-                "--validate=false",
-                "-f",
-                MANIFESTS.resolve("simpleworkergroup.yaml").toString());
+        kubectl.run("apply", "-f", MANIFESTS.resolve("simpleworkergroup.yaml").toString());
 
         await().atMost(PATIENCE)
                 .until(

@@ -235,8 +235,7 @@ public final class ApiDispatcher extends Dispatcher {
         if (method.equals("GET") && path.name() == null && !path.isWatch()) {
             MockResponse list = collections.list(path, options, resource);
             if (TableView.wanted(request.getHeader("Accept"))) {
-                return ApiResponses.json(
-                        200, TableView.convert(path.resource(), list.getBody().readUtf8()));
+                return ApiResponses.json(200, table(path, list.getBody().readUtf8()));
             }
             return list;
         }
@@ -248,18 +247,20 @@ public final class ApiDispatcher extends Dispatcher {
             if (answer.code() != 200 || answer.getBody() == null) {
                 return StoreAnswers.notFoundStatus(answer, path);
             }
-            String body = answer.getBody().readUtf8();
-            return ApiResponses.json(
-                    200,
-                    customResourceColumns
-                            .of(path)
-                            .map(columns -> TableView.convert(body, columns))
-                            .orElseGet(() -> TableView.convert(path.resource(), body)));
+            return ApiResponses.json(200, table(path, answer.getBody().readUtf8()));
         }
         if (method.equals("GET") && path.isWatch()) {
             return store.watch(request.getPath(), options);
         }
         return StoreAnswers.notFoundStatus(store.handle(request), path);
+    }
+
+    /** kubectl's server-side table: a custom resource's printer columns, else the built-in ones. */
+    private String table(ApiPath path, String body) {
+        return customResourceColumns
+                .of(path)
+                .map(columns -> TableView.convert(body, columns))
+                .orElseGet(() -> TableView.convert(path.resource(), body));
     }
 
     /** DELETE of one object, with its propagation policy; pods terminate gracefully. */
