@@ -38,6 +38,10 @@ public final class NamespaceNetwork implements PodNetwork {
     private final String bridge;
     private final String subnet;
     private final BitSet usedHosts = new BitSet(256);
+
+    /** The host number handed out last; allocation goes on from there. */
+    private int lastHost = 1;
+
     private final AtomicLong sandboxCounter = new AtomicLong();
     private final Map<String, NamespaceSandbox> sandboxes = new ConcurrentHashMap<>();
     private volatile ServiceNames serviceNames = ServiceNames.NONE;
@@ -143,8 +147,16 @@ public final class NamespaceNetwork implements PodNetwork {
         }
     }
 
+    /**
+     * The next free host number after the last one handed out, round the range: an address just
+     * released is not given again at once, since the host's neighbour (ARP) entry for it still
+     * names the old pod's interface, and a new pod there would be unreachable until it expires.
+     */
     private synchronized int allocateHost() {
-        int host = usedHosts.nextClearBit(2);
+        int host = usedHosts.nextClearBit(lastHost + 1);
+        if (host > 254) {
+            host = usedHosts.nextClearBit(2);
+        }
         if (host > 254) {
             throw new SandboxException(
                     "NetworkNotReady",
@@ -154,10 +166,13 @@ public final class NamespaceNetwork implements PodNetwork {
                             + "local runtime); delete some pods");
         }
         usedHosts.set(host);
+        lastHost = host;
         return host;
     }
 
     private synchronized void releaseHost(String ip) {
+        // Forget the old pod's link-layer address, so that the next pod with this IP is reached.
+        IpCommand.tryRun("neigh", "flush", "to", ip, "dev", bridge);
         usedHosts.clear(Integer.parseInt(ip.substring(subnet.length())));
     }
 
