@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMapList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -42,15 +41,7 @@ class ApiSemanticsTest {
     static void start() {
         server = EmbeddedApiServer.start(ClusterIpAllocator.loopback());
         http = AuthenticatedConnections.httpClient(server);
-        client = AuthenticatedConnections.client(server, server.url(), NAMESPACE);
-        client.namespaces()
-                .resource(
-                        new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(NAMESPACE)
-                                .endMetadata()
-                                .build())
-                .create();
+        client = AuthenticatedConnections.clientInNewNamespace(server, NAMESPACE);
     }
 
     @AfterAll

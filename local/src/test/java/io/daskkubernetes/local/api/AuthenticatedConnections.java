@@ -1,5 +1,6 @@
 package io.daskkubernetes.local.api;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -30,6 +31,23 @@ public final class AuthenticatedConnections {
                                 .withMasterUrl(url)
                                 .build())
                 .build();
+    }
+
+    /**
+     * A client of {@code server} whose {@code namespace} exists, as objects need on a real cluster.
+     */
+    public static KubernetesClient clientInNewNamespace(
+            EmbeddedApiServer server, String namespace) {
+        KubernetesClient client = client(server, server.url(), namespace);
+        client.namespaces()
+                .resource(
+                        new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(namespace)
+                                .endMetadata()
+                                .build())
+                .create();
+        return client;
     }
 
     /**

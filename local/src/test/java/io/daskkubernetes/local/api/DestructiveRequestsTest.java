@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,15 +34,7 @@ class DestructiveRequestsTest {
     @BeforeAll
     static void start() {
         server = EmbeddedApiServer.start(ClusterIpAllocator.loopback());
-        client = AuthenticatedConnections.client(server, server.url(), NAMESPACE);
-        client.namespaces()
-                .resource(
-                        new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(NAMESPACE)
-                                .endMetadata()
-                                .build())
-                .create();
+        client = AuthenticatedConnections.clientInNewNamespace(server, NAMESPACE);
     }
 
     @AfterAll

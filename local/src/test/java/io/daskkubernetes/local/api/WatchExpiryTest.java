@@ -42,16 +42,7 @@ class WatchExpiryTest {
     @BeforeAll
     static void start() {
         server = EmbeddedApiServer.start(ClusterIpAllocator.loopback(), HISTORY);
-        client = newClient(server, server.url());
-        // As on a real cluster, objects go into a namespace that exists.
-        client.namespaces()
-                .resource(
-                        new io.fabric8.kubernetes.api.model.NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(NAMESPACE)
-                                .endMetadata()
-                                .build())
-                .create();
+        client = AuthenticatedConnections.clientInNewNamespace(server, NAMESPACE);
     }
 
     @AfterAll

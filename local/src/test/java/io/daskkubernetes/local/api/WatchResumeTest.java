@@ -40,16 +40,7 @@ class WatchResumeTest {
     @BeforeAll
     static void start() {
         server = EmbeddedApiServer.start(ClusterIpAllocator.loopback());
-        client = newClient(server, server.url());
-        // As on a real cluster, objects go into a namespace that exists.
-        client.namespaces()
-                .resource(
-                        new io.fabric8.kubernetes.api.model.NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(NAMESPACE)
-                                .endMetadata()
-                                .build())
-                .create();
+        client = AuthenticatedConnections.clientInNewNamespace(server, NAMESPACE);
     }
 
     @AfterAll
