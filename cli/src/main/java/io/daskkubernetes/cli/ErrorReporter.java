@@ -3,6 +3,8 @@ package io.daskkubernetes.cli;
 import io.daskkubernetes.cluster.ClusterException;
 import io.daskkubernetes.config.ConfigException;
 import io.daskkubernetes.model.SpecException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -11,6 +13,11 @@ import picocli.CommandLine.ParseResult;
 final class ErrorReporter implements IExecutionExceptionHandler {
 
     static final int FAILURE = 1;
+
+    /** The exit code of a process stopped by Ctrl-C, as shells report it (128 + SIGINT). */
+    static final int INTERRUPTED = 130;
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorReporter.class);
 
     private final boolean verbose;
 
@@ -21,6 +28,11 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(
             Exception e, CommandLine commandLine, ParseResult parseResult) {
+        if (ShutdownSequence.stoppedBySignal()) {
+            // Ctrl-C closed the clients this command was using; the shutdown has said so.
+            log.debug("after the stop signal, the command ended with", e);
+            return INTERRUPTED;
+        }
         if (verbose) {
             e.printStackTrace(commandLine.getErr());
         }

@@ -14,7 +14,14 @@ final class ShutdownSequence implements AutoCloseable {
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final CountDownLatch closed = new CountDownLatch(1);
-    private final Thread hook = new Thread(this::closeAll, "dask-kubernetes-shutdown");
+
+    /**
+     * Set once a signal (Ctrl-C, SIGTERM) started the JVM's shutdown: the command's own thread may
+     * still be running, and fail because what it was using is being closed under it.
+     */
+    private static volatile boolean stoppedBySignal;
+
+    private final Thread hook = new Thread(this::closeOnSignal, "dask-kubernetes-shutdown");
     private boolean done;
 
     ShutdownSequence() {
@@ -34,6 +41,20 @@ final class ShutdownSequence implements AutoCloseable {
     /** Waits at most {@code timeout} for a signal; true once everything is closed. */
     boolean awaitSignal(Duration timeout) throws InterruptedException {
         return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * True once a signal is stopping this process: a failure of the command's thread is then the
+     * consequence of the closing, not an error to report.
+     */
+    static boolean stoppedBySignal() {
+        return stoppedBySignal;
+    }
+
+    private void closeOnSignal() {
+        stoppedBySignal = true;
+        System.err.println("dask-kubernetes: interrupted; closing what it started");
+        closeAll();
     }
 
     private synchronized void closeAll() {

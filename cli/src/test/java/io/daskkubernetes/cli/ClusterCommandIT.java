@@ -2,6 +2,7 @@ package io.daskkubernetes.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -73,5 +74,54 @@ class ClusterCommandIT {
         assertThat(cluster.stderr())
                 .as("closing reported no problem")
                 .doesNotContain("while shutting down");
+    }
+
+    /**
+     * Ctrl-C while the command waits for workers (here: workers that never register) stops it as a
+     * user expects: no error about the clients it closed under itself, nothing left behind.
+     */
+    @Test
+    void ctrlCWhileWaitingForWorkersStopsQuietlyAndLeavesNothingBehind() throws Exception {
+        Path spec =
+                Files.writeString(
+                        output.resolve("never-registers.yml"),
+                        """
+                        kind: Pod
+                        spec:
+                          containers:
+                          - name: dask-worker
+                            image: daskdev/dask:latest
+                            args: [sleep, "600"]
+                        """);
+        cluster =
+                Launcher.start(
+                        output,
+                        Map.of(),
+                        "cluster",
+                        "--local",
+                        "--spec",
+                        spec.toString(),
+                        "--workers",
+                        "2",
+                        "--timeout",
+                        "120");
+        String name =
+                cluster.awaitStdoutLine(
+                                "its cluster: line", line -> line.startsWith("cluster:"), READY)
+                        .split("\\s+")[1];
+        cluster.awaitStderrLine(
+                "the wait for workers", line -> line.contains("workers registered: 0/2"), READY);
+        RuntimeTraces traces = RuntimeTraces.observe(cluster.handle());
+
+        cluster.interrupt();
+        int exit = cluster.awaitExit(EXIT);
+
+        assertThat(exit).as("stopped by Ctrl-C\n" + cluster.describe()).isEqualTo(130);
+        assertThat(cluster.stderr())
+                .as("no internal error after Ctrl-C\n" + cluster.describe())
+                .doesNotContain("error:")
+                .doesNotContain("is closed")
+                .contains("interrupted");
+        traces.assertNothingLeft(name);
     }
 }

@@ -1,5 +1,6 @@
 package io.daskkubernetes.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -117,6 +118,25 @@ final class LaunchedProcess implements AutoCloseable {
     void terminate() {
         rememberDescendants();
         process.destroy();
+    }
+
+    /** Sends SIGINT, as Ctrl-C in a terminal would. */
+    void interrupt() {
+        rememberDescendants();
+        try {
+            Process kill =
+                    new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
+                            .redirectErrorStream(true)
+                            .start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0)
+                    .as("kill -INT " + process.pid())
+                    .isTrue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while sending SIGINT", e);
+        }
     }
 
     private void rememberDescendants() {
