@@ -239,13 +239,14 @@ public final class LocalKubernetes implements AutoCloseable {
                             new ServiceProxy(
                                     namespaces::addServiceAddress,
                                     namespaces::removeServiceAddress,
-                                    false);
+                                    false,
+                                    namespaces.hostIp());
                     networkPrefix = namespaces.namePrefix();
                 } else {
                     network = HostNetwork.start(state.resolve("hosts"));
                     resources.push(network);
                     clusterIps = ClusterIpAllocator.loopback();
-                    proxy = new ServiceProxy(ip -> {}, ip -> {}, true);
+                    proxy = new ServiceProxy(ip -> {}, ip -> {}, true, network.hostIp());
                     networkPrefix = null;
                 }
                 EmbeddedApiServer apiServer = EmbeddedApiServer.start(clusterIps);

@@ -169,4 +169,49 @@ class PodNetworkTest {
         assertThat(a.getSpec().getClusterIP()).startsWith("10.96.");
         assertThat(httpGet("http://" + a.getSpec().getClusterIP() + ":80/")).isEqualTo("web-a");
     }
+
+    /**
+     * A NodePort Service answers at the node's InternalIP and its node port, as kube-proxy serves
+     * it on every node (the classic client's NodePort path connects exactly there).
+     */
+    @Test
+    void aNodePortServiceAnswersAtTheNodesAddressAndItsNodePort() throws Exception {
+        client.pods().resource(webServer("web-n")).create();
+        Service nodePort =
+                client.services()
+                        .resource(
+                                new ServiceBuilder(service("web-n"))
+                                        .editSpec()
+                                        .withType("NodePort")
+                                        .endSpec()
+                                        .build())
+                        .create();
+        Integer port = nodePort.getSpec().getPorts().get(0).getNodePort();
+        assertThat(port).as("a node port assigned at admission").isBetween(30000, 32767);
+        String nodeIp =
+                client.nodes().list().getItems().get(0).getStatus().getAddresses().stream()
+                        .filter(address -> "InternalIP".equals(address.getType()))
+                        .findFirst()
+                        .orElseThrow()
+                        .getAddress();
+
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () ->
+                                assertThat(httpGet("http://" + nodeIp + ":" + port + "/"))
+                                        .isEqualTo("web-n"));
+
+        client.services().withName("web-n").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !answers(nodeIp, port));
+    }
+
+    private static boolean answers(String host, int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(host, port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }

@@ -363,6 +363,7 @@ public final class EndpointsController implements AutoCloseable {
                             port.getPort(),
                             port.getProtocol() == null ? "TCP" : port.getProtocol(),
                             targetNumber,
+                            port.getNodePort(),
                             targets));
         }
         return new ServiceRoute(

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * kube-proxy's rules refuse them. A connection that the listener did accept but whose endpoints
  * stop answering is held, and retried against the current endpoints, for up to {@link
  * #HOLD_MILLIS}.
+ *
+ * <p>A port with a node port (NodePort and LoadBalancer Services) is also served on the node's
+ * address at that port, as kube-proxy does on every node.
  */
 public final class ServiceProxy implements AutoCloseable {
 
@@ -51,6 +54,7 @@ public final class ServiceProxy implements AutoCloseable {
     private final Consumer<String> addAddress;
     private final Consumer<String> removeAddress;
     private final boolean hostNetwork;
+    private final String nodeIp;
     private final Map<String, ProxiedPort> ports = new HashMap<>();
     private final Set<String> addresses = new HashSet<>();
     private final ExecutorService threads;
@@ -60,12 +64,17 @@ public final class ServiceProxy implements AutoCloseable {
      * @param addAddress puts a cluster IP on the machine before a socket binds it (a no-op on the
      *     host network)
      * @param removeAddress takes it away when no Service uses it any more
+     * @param nodeIp the node's InternalIP, where node ports are served
      */
     public ServiceProxy(
-            Consumer<String> addAddress, Consumer<String> removeAddress, boolean hostNetwork) {
+            Consumer<String> addAddress,
+            Consumer<String> removeAddress,
+            boolean hostNetwork,
+            String nodeIp) {
         this.addAddress = addAddress;
         this.removeAddress = removeAddress;
         this.hostNetwork = hostNetwork;
+        this.nodeIp = nodeIp;
         AtomicInteger count = new AtomicInteger();
         this.threads =
                 Executors.newCachedThreadPool(
@@ -88,8 +97,7 @@ public final class ServiceProxy implements AutoCloseable {
         if (closed) {
             return;
         }
-        Map<String, ServiceRoute.Port> wanted = new HashMap<>();
-        Map<String, String> ipOf = new HashMap<>();
+        Map<String, Listener> wanted = new HashMap<>();
         Set<String> wantedAddresses = new HashSet<>();
         for (ServiceRoute route : routes) {
             if (route.isHeadless()) {
@@ -97,16 +105,20 @@ public final class ServiceProxy implements AutoCloseable {
             }
             wantedAddresses.add(route.clusterIp());
             for (ServiceRoute.Port port : route.ports()) {
-                boolean sameNumber =
-                        port.targetPortNumber() != null && port.targetPortNumber() == port.port();
-                if (!"TCP".equals(port.protocol())
-                        || hostNetwork && sameNumber
-                        || port.targets().isEmpty()) {
+                if (!"TCP".equals(port.protocol()) || port.targets().isEmpty()) {
                     continue;
                 }
-                String key = route.clusterIp() + ":" + port.port();
-                wanted.put(key, port);
-                ipOf.put(key, route.clusterIp());
+                if (port.nodePort() != null) {
+                    Listener onNode = new Listener(nodeIp, port.nodePort(), port.targets());
+                    wanted.put(onNode.key(), onNode);
+                }
+                boolean sameNumber =
+                        port.targetPortNumber() != null && port.targetPortNumber() == port.port();
+                if (!(hostNetwork && sameNumber)) {
+                    Listener onClusterIp =
+                            new Listener(route.clusterIp(), port.port(), port.targets());
+                    wanted.put(onClusterIp.key(), onClusterIp);
+                }
             }
         }
         for (String ip : wantedAddresses) {
@@ -120,15 +132,15 @@ public final class ServiceProxy implements AutoCloseable {
             }
         }
         wanted.forEach(
-                (key, port) -> {
+                (key, listener) -> {
                     ProxiedPort proxied = ports.get(key);
                     if (proxied == null) {
-                        proxied = new ProxiedPort(ipOf.get(key), port.port());
+                        proxied = new ProxiedPort(listener.ip(), listener.port());
                         ports.put(key, proxied);
-                        proxied.targets = List.copyOf(port.targets());
+                        proxied.targets = List.copyOf(listener.targets());
                         threads.execute(proxied::openWhenAnEndpointAnswers);
                     } else {
-                        proxied.targets = List.copyOf(port.targets());
+                        proxied.targets = List.copyOf(listener.targets());
                     }
                 });
         for (String ip : new ArrayList<>(addresses)) {
@@ -136,6 +148,13 @@ public final class ServiceProxy implements AutoCloseable {
                 addresses.remove(ip);
                 removeAddress.accept(ip);
             }
+        }
+    }
+
+    /** Where a Service port is served (its cluster IP, or the node), and where it leads. */
+    private record Listener(String ip, int port, List<ServiceRoute.Target> targets) {
+        String key() {
+            return ip + ":" + port;
         }
     }
 

@@ -11,12 +11,18 @@ import java.util.List;
 public record ServiceRoute(
         String namespace, String name, String clusterIp, List<Port> ports, List<String> readyIps) {
 
-    /** A Service port and the ready endpoints ({@code ip:targetPort}) behind it. */
+    /**
+     * A Service port and the ready endpoints ({@code ip:targetPort}) behind it.
+     *
+     * @param nodePort the port on the node that also leads here (NodePort and LoadBalancer
+     *     Services), or null
+     */
     public record Port(
             String name,
             int port,
             String protocol,
             Integer targetPortNumber,
+            Integer nodePort,
             List<Target> targets) {}
 
     /** One endpoint of a port. */
