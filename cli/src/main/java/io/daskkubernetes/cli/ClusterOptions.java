@@ -188,25 +188,40 @@ final class ClusterOptions {
 
     /** Applies --workers or --adapt and waits, showing progress, for the workers to register. */
     void scaleAndWait(KubeCluster cluster, int defaultWorkers, Progress progress) {
+        scaleAndWait(cluster, defaultWorkers, progress, Map.of());
+    }
+
+    /**
+     * As {@link #scaleAndWait(KubeCluster, int, Progress)}, comparing the versions of {@code
+     * clients} (local processes that will use the cluster) with the cluster's too.
+     */
+    void scaleAndWait(
+            KubeCluster cluster,
+            int defaultWorkers,
+            Progress progress,
+            Map<String, Map<String, String>> clients) {
         if (size.adapt != null) {
             cluster.adapt(size.adapt.minimum(), size.adapt.maximum());
             progress.awaitWorkers(cluster, size.adapt.minimum(), workerTimeoutSeconds);
-            warnOfVersionMismatches(cluster, progress);
+            warnOfVersionMismatches(cluster, progress, clients);
             return;
         }
         int workers = size.workers != null ? size.workers : defaultWorkers;
         // kubernetes.count.max may clamp the request: wait for what was actually asked of it.
         int target = cluster.scale(workers);
         progress.awaitWorkers(cluster, target, workerTimeoutSeconds);
-        warnOfVersionMismatches(cluster, progress);
+        warnOfVersionMismatches(cluster, progress, clients);
     }
 
     /** The seed's first best practice: the same versions everywhere, checked before any work. */
-    private static void warnOfVersionMismatches(KubeCluster cluster, Progress progress) {
-        List<String> mismatches = cluster.versionMismatches();
+    private static void warnOfVersionMismatches(
+            KubeCluster cluster, Progress progress, Map<String, Map<String, String>> clients) {
+        List<String> mismatches = cluster.versionMismatches(clients);
         if (!mismatches.isEmpty()) {
             progress.step(
-                    "Warning: the scheduler and workers run different versions of:\n    "
+                    "Warning: the scheduler, workers"
+                            + (clients.isEmpty() ? "" : " and client")
+                            + " run different versions of:\n    "
                             + String.join("\n    ", mismatches)
                             + "\n    Build one image for scheduler, workers and client.");
         }

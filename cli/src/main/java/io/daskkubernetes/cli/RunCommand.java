@@ -2,7 +2,10 @@ package io.daskkubernetes.cli;
 
 import io.daskkubernetes.cluster.KubeCluster;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -36,9 +39,17 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Progress progress = Progress.onStandardError();
+        // Asked while the cluster starts: importing distributed takes the local Python a moment.
+        CompletableFuture<Optional<Map<String, String>>> clientVersions =
+                CompletableFuture.supplyAsync(() -> LocalPythonVersions.of(command));
         try (ShutdownSequence shutdown = new ShutdownSequence()) {
             KubeCluster cluster = options.startOn(root, shutdown, progress);
-            options.scaleAndWait(cluster, 1, progress);
+            Map<String, Map<String, String>> client =
+                    clientVersions
+                            .join()
+                            .map(versions -> Map.of("client (" + command.get(0) + ")", versions))
+                            .orElse(Map.of());
+            options.scaleAndWait(cluster, 1, progress, client);
             progress.step(
                     "Running "
                             + String.join(" ", command)

@@ -103,4 +103,55 @@ class RunCommandIT {
                 .contains("\"dask-wroker\": executable file not found")
                 .doesNotContain("raise --timeout");
     }
+
+    /**
+     * The seed's first best practice on the client side: a local Python whose distributed differs
+     * from the cluster's is named in the version warning, before the command runs.
+     */
+    @Test
+    void aLocalPythonWithAnotherDistributedIsNamedBeforeTheCommandRuns() throws IOException {
+        Path fakePython = Files.createDirectories(output.resolve("fake-python"));
+        Files.writeString(
+                fakePython.resolve("sitecustomize.py"),
+                "import distributed\ndistributed.__version__ = '2099.1.0'\n");
+        Path interpreter =
+                Files.writeString(
+                        fakePython.resolve("python3"),
+                        "#!/bin/sh\nPYTHONPATH='"
+                                + fakePython
+                                + "' exec /usr/bin/python3 \"$@\"\n");
+        Files.setPosixFilePermissions(
+                interpreter, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Finished run =
+                Launcher.run(
+                        output,
+                        TIMEOUT,
+                        "run",
+                        "--local",
+                        "--spec",
+                        "examples/worker-spec.yml",
+                        "--workers",
+                        "1",
+                        "--",
+                        interpreter.toString(),
+                        "-c",
+                        "import distributed; print('client', distributed.__version__)");
+
+        assertThat(run.exitCode()).as(run.describe()).isZero();
+        assertThat(run.stdoutLines()).as(run.describe()).containsExactly("client 2099.1.0");
+        assertThat(run.stderr())
+                .as(run.describe())
+                .contains("the scheduler, workers and client run different versions of");
+        assertThat(run.stderrLines().stream().map(String::strip))
+                .as("one line, for distributed only, naming the client's version")
+                .filteredOn(line -> line.matches("^[a-z0-9]+: scheduler .*"))
+                .singleElement()
+                .asString()
+                .startsWith("distributed: scheduler ")
+                .contains("client (" + interpreter + ") 2099.1.0");
+        assertThat(run.stderr().indexOf("different versions"))
+                .as("warned before the command ran")
+                .isLessThan(run.stderr().indexOf("==> Running"));
+    }
 }

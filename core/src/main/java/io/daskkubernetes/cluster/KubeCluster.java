@@ -239,7 +239,19 @@ public final class KubeCluster implements AutoCloseable {
      * mismatched environments fail late and obscurely.
      */
     public List<String> versionMismatches() {
-        return VersionComparison.differences(scheduler.packageVersions());
+        return versionMismatches(Map.of());
+    }
+
+    /**
+     * As {@link #versionMismatches()}, with more processes compared too, such as the local Python
+     * that will be the cluster's client.
+     *
+     * @param others package versions by a name for each process, shown after the cluster's
+     */
+    public List<String> versionMismatches(Map<String, Map<String, String>> others) {
+        Map<String, Map<String, String>> all = new LinkedHashMap<>(scheduler.packageVersions());
+        all.putAll(others);
+        return VersionComparison.differences(all);
     }
 
     /** How long each step of this cluster's start took. */
