@@ -214,4 +214,53 @@ class PodNetworkTest {
             return false;
         }
     }
+
+    /**
+     * publishNotReadyAddresses: the Service leads to its pod before the pod is Ready (here: never),
+     * as kube-proxy routes to not-ready endpoints of such a Service.
+     */
+    @Test
+    void aServiceThatPublishesNotReadyAddressesLeadsToAPodThatIsNotReady() throws Exception {
+        Pod neverReady =
+                new PodBuilder(webServer("web-u"))
+                        .editSpec()
+                        .editFirstContainer()
+                        .withNewReadinessProbe()
+                        .withNewExec()
+                        .withCommand("false")
+                        .endExec()
+                        .withPeriodSeconds(1)
+                        .endReadinessProbe()
+                        .endContainer()
+                        .endSpec()
+                        .build();
+        client.pods().resource(neverReady).create();
+        Service published =
+                client.services()
+                        .resource(
+                                new ServiceBuilder(service("web-u"))
+                                        .editSpec()
+                                        .withPublishNotReadyAddresses(true)
+                                        .endSpec()
+                                        .build())
+                        .create();
+
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                httpGet(
+                                                        "http://"
+                                                                + published.getSpec().getClusterIP()
+                                                                + ":80/"))
+                                        .isEqualTo("web-u"));
+        Endpoints endpoints = client.endpoints().withName("web-u").get();
+        assertThat(endpoints.getSubsets().get(0).getAddresses())
+                .as("the not-ready pod is an address of such a Service")
+                .hasSize(1);
+        assertThat(client.pods().withName("web-u").get().getStatus().getConditions())
+                .as("while the pod itself is not ready")
+                .anyMatch(c -> "Ready".equals(c.getType()) && "False".equals(c.getStatus()));
+    }
 }

@@ -150,8 +150,14 @@ public final class EndpointsController implements AutoCloseable {
                                             !"Succeeded".equals(pod.getStatus().getPhase())
                                                     && !"Failed".equals(pod.getStatus().getPhase()))
                             .toList();
-            List<Pod> ready = members.stream().filter(EndpointsController::isReady).toList();
-            List<Pod> notReady = members.stream().filter(pod -> !isReady(pod)).toList();
+            // publishNotReadyAddresses: every pod with an IP is an address, ready or not, and
+            // traffic reaches it as soon as it listens (Kubernetes' own semantics).
+            boolean publishNotReady =
+                    Boolean.TRUE.equals(service.getSpec().getPublishNotReadyAddresses());
+            List<Pod> ready =
+                    members.stream().filter(pod -> publishNotReady || isReady(pod)).toList();
+            List<Pod> notReady =
+                    members.stream().filter(pod -> !publishNotReady && !isReady(pod)).toList();
             wanted.put(key(service), endpoints(service, ready, notReady));
             wantedSlices.put(key(service), slice(service, ready, notReady));
             routes.add(route(service, ready));
