@@ -156,8 +156,15 @@ public final class ClusterCatalog {
             return SchedulerEndpoint.direct(
                     uri.getHost(), uri.getPort(), SchedulerPorts.DASHBOARD, "local scheduler");
         }
+        SchedulerReadiness readiness =
+                new SchedulerReadiness(
+                        client, model.namespace(), model.schedulerPod().getMetadata().getName());
         return new SchedulerEndpoints(client)
-                .reach(model.namespace(), model.schedulerService().getMetadata().getName(), WAIT);
+                .reach(
+                        model.namespace(),
+                        model.schedulerService().getMetadata().getName(),
+                        WAIT,
+                        readiness);
     }
 
     private ConfigMap owner(String namespace, String name) {

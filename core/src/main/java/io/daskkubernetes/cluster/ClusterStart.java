@@ -96,13 +96,19 @@ final class ClusterStart {
         objects.create(model.schedulerService());
         model.podDisruptionBudget().ifPresent(objects::create);
         spans.mark("scheduler pod, Service and PDB created");
-        new SchedulerReadiness(client)
-                .await(namespace, model.schedulerPod().getMetadata().getName(), wait);
-        spans.mark("scheduler pod ready");
+        SchedulerReadiness readiness =
+                new SchedulerReadiness(
+                        client, namespace, model.schedulerPod().getMetadata().getName());
+        readiness.awaitStarted(wait);
+        spans.mark("scheduler pod started");
         endpoint =
                 new SchedulerEndpoints(client)
-                        .reach(namespace, model.schedulerService().getMetadata().getName(), wait);
-        spans.mark("scheduler reached");
+                        .reach(
+                                namespace,
+                                model.schedulerService().getMetadata().getName(),
+                                wait,
+                                readiness);
+        spans.mark("scheduler answers");
     }
 
     /**

@@ -36,7 +36,13 @@ final class SchedulerEndpoints {
         this.client = client;
     }
 
-    SchedulerEndpoint reach(String namespace, String serviceName, Duration waitForLoadBalancer) {
+    /**
+     * @param wait how long the scheduler may take to answer (and a LoadBalancer to get an address)
+     * @param readiness the scheduler pod's, started: the cluster IP is used as soon as the
+     *     scheduler answers there; other ways wait for the pod to be Ready
+     */
+    SchedulerEndpoint reach(
+            String namespace, String serviceName, Duration wait, SchedulerReadiness readiness) {
         ServiceResource<Service> resource =
                 client.services().inNamespace(namespace).withName(serviceName);
         Service service = resource.get();
@@ -44,9 +50,8 @@ final class SchedulerEndpoints {
             throw new ClusterException(
                     "scheduler Service " + namespace + "/" + serviceName + " does not exist");
         }
-        awaitEndpoints(namespace, serviceName, waitForLoadBalancer);
-        SchedulerEndpoint endpoint =
-                chooseEndpoint(resource, service, namespace, waitForLoadBalancer);
+        awaitEndpoints(namespace, serviceName, wait);
+        SchedulerEndpoint endpoint = chooseEndpoint(resource, service, namespace, wait, readiness);
         log.info(
                 "Scheduler {}/{} reached at {} ({})",
                 namespace,
@@ -57,8 +62,9 @@ final class SchedulerEndpoints {
     }
 
     /**
-     * A Service forwards nothing until the Endpoints controller has seen its ready pod; probing its
-     * cluster IP before that would wrongly conclude that the IP is not routable from here.
+     * A Service forwards nothing until the Endpoints controller has seen its pod (ready, or just
+     * started when the Service publishes not-ready addresses); probing its cluster IP before that
+     * would wrongly conclude that the IP is not routable from here.
      */
     private void awaitEndpoints(String namespace, String serviceName, Duration wait) {
         try {
@@ -81,9 +87,9 @@ final class SchedulerEndpoints {
                             + namespace
                             + "/"
                             + serviceName
-                            + " has no ready endpoint after "
+                            + " has no endpoint after "
                             + wait.toSeconds()
-                            + " s although its scheduler pod is ready; check the Service's selector",
+                            + " s although its scheduler pod runs; check the Service's selector",
                     e);
         }
     }
@@ -92,30 +98,38 @@ final class SchedulerEndpoints {
             ServiceResource<Service> resource,
             Service service,
             String namespace,
-            Duration waitForLoadBalancer) {
+            Duration wait,
+            SchedulerReadiness readiness) {
         if (KubernetesAccess.runningInCluster()) {
+            readiness.awaitReady(wait);
             String dns = service.getMetadata().getName() + "." + namespace;
             return SchedulerEndpoint.direct(
                     dns, SchedulerPorts.COMM, SchedulerPorts.DASHBOARD, "in-cluster DNS");
         }
         String type = service.getSpec().getType();
         if ("LoadBalancer".equals(type)) {
-            return loadBalancer(resource, waitForLoadBalancer);
+            readiness.awaitReady(wait);
+            return loadBalancer(resource, wait);
         }
         if ("NodePort".equals(type)) {
+            readiness.awaitReady(wait);
             Optional<SchedulerEndpoint> nodePort = nodePort(service);
             if (nodePort.isPresent()) {
                 return nodePort.get();
             }
         }
+        // As soon as the scheduler answers at the cluster IP: it is routable from here.
         String clusterIp = service.getSpec().getClusterIP();
         if (clusterIp != null
                 && !clusterIp.isBlank()
                 && !"None".equals(clusterIp)
-                && reachable(clusterIp, SchedulerPorts.COMM)) {
+                && new ServiceAddressProbe(clusterIp, servicePorts(service))
+                        .answersWithin(wait, readiness::failIfFailed)) {
             return SchedulerEndpoint.direct(
                     clusterIp, SchedulerPorts.COMM, SchedulerPorts.DASHBOARD, "cluster IP");
         }
+        // A port-forward accepts before the pod answers: wait for the pod's readiness first.
+        readiness.awaitReady(wait);
         return portForward(resource);
     }
 
@@ -155,6 +169,14 @@ final class SchedulerEndpoints {
             }
         }
         return Optional.empty();
+    }
+
+    /** The scheduler's ports that the Service serves (a template may leave the dashboard out). */
+    private static List<Integer> servicePorts(Service service) {
+        return service.getSpec().getPorts().stream()
+                .map(ServicePort::getPort)
+                .filter(port -> port == SchedulerPorts.COMM || port == SchedulerPorts.DASHBOARD)
+                .toList();
     }
 
     private static Integer nodePortOf(Service service, int port) {

@@ -252,6 +252,37 @@ class ClusterSettingsResolverTest {
                 .containsEntry("dask.org/cluster-name", "svc");
     }
 
+    /**
+     * The scheduler's Service leads to it as soon as it listens (not at the next readiness probe),
+     * unless the user's template says otherwise.
+     */
+    @Test
+    void theServicePublishesTheSchedulerBeforeItIsReadyUnlessTheTemplateSaysNot()
+            throws IOException {
+        DaskConfig says =
+                pythonConfig(
+                        """
+                kubernetes:
+                  scheduler-service-template:
+                    spec:
+                      publishNotReadyAddresses: false
+                """);
+        DaskConfig silent = pythonConfig("kubernetes: {}\n");
+
+        assertThat(
+                        ClusterModel.of(resolver(silent).resolve(), "default", new Random(0))
+                                .schedulerService()
+                                .getSpec()
+                                .getPublishNotReadyAddresses())
+                .isTrue();
+        assertThat(
+                        ClusterModel.of(resolver(says).resolve(), "default", new Random(0))
+                                .schedulerService()
+                                .getSpec()
+                                .getPublishNotReadyAddresses())
+                .isFalse();
+    }
+
     @Test
     void anExplicitServiceTypeWinsOverTheTemplatesAndTheTemplatesOverTheConfigKey()
             throws IOException {

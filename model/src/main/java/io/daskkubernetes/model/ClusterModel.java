@@ -276,6 +276,12 @@ public final class ClusterModel {
                 .withType(spec.schedulerServiceType())
                 .withSelector(schedulerSelector())
                 .endSpec();
+        if (template.getSpec() == null
+                || template.getSpec().getPublishNotReadyAddresses() == null) {
+            // Clients and workers reach the scheduler the moment it listens (they retry refused
+            // connections), not up to a readiness-probe period later.
+            service.editSpec().withPublishNotReadyAddresses(true).endSpec();
+        }
         boolean templateHasPorts =
                 template.getSpec() != null
                         && template.getSpec().getPorts() != null
