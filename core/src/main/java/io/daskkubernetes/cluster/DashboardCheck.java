@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +20,28 @@ final class DashboardCheck {
 
     private static final Logger log = LoggerFactory.getLogger(DashboardCheck.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    private static final Pattern HTML_TAG = Pattern.compile("</?[a-zA-Z][^>]*>");
+    private static final Pattern BOKEH_SENTENCE =
+            Pattern.compile("Dask needs bokeh.*?\\.(?=\\s|$)");
 
     private DashboardCheck() {}
+
+    /**
+     * What a dashboard page says is wrong, in plain words (the page is HTML), or empty when it is a
+     * dashboard.
+     */
+    static Optional<String> problemIn(String page) {
+        if (!page.contains("needs bokeh")) {
+            return Optional.empty();
+        }
+        String text = HTML_TAG.matcher(page).replaceAll(" ").replaceAll("\\s+", " ").strip();
+        Matcher sentence = BOKEH_SENTENCE.matcher(text);
+        return Optional.of(
+                "the scheduler's Dask has no bokeh, so its dashboard pages only say \""
+                        + (sentence.find() ? sentence.group() : text)
+                        + "\"; its HTTP API (/api/v1, /health) works. An image with bokeh"
+                        + " (ghcr.io/dask/dask has it) shows the dashboard");
+    }
 
     /** Why the dashboard at {@code base} cannot work, or empty when it can (or cannot be asked). */
     static Optional<String> problem(String base) {
@@ -27,15 +49,7 @@ final class DashboardCheck {
         HttpRequest request =
                 HttpRequest.newBuilder(URI.create(base + "/status")).timeout(TIMEOUT).GET().build();
         try {
-            String page = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
-            if (page.contains("needs bokeh")) {
-                return Optional.of(
-                        "the scheduler's Dask has no bokeh, so its dashboard pages only say \""
-                                + page.strip().lines().findFirst().orElse("")
-                                + "\"; its HTTP API (/api/v1, /health) works. An image with bokeh"
-                                + " (ghcr.io/dask/dask has it) shows the dashboard");
-            }
-            return Optional.empty();
+            return problemIn(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
         } catch (IOException e) {
             log.debug("Could not ask the dashboard at {}: {}", base, e.toString());
             return Optional.empty();
