@@ -97,6 +97,7 @@ final class ClusterObjects {
         Map<String, String> labels = model.clusterLabels();
         client.configMaps().inNamespace(namespace).withName(model.name()).delete();
         client.services().inNamespace(namespace).withLabels(labels).delete();
+        client.secrets().inNamespace(namespace).withLabels(labels).delete();
         client.policy()
                 .v1()
                 .podDisruptionBudget()

@@ -54,7 +54,7 @@ public final class ClusterTls {
     }
 
     /** {@code tcp://host:port} as {@code tls://host:port}; other schemes are left alone. */
-    static String tlsAddress(String address) {
+    public static String tlsAddress(String address) {
         return address.startsWith("tcp://") ? "tls://" + address.substring(6) : address;
     }
 
