@@ -30,6 +30,7 @@ final class ClusterCommand implements Callable<Integer> {
         Progress progress = Progress.onStandardError();
         try (ShutdownSequence shutdown = new ShutdownSequence()) {
             KubeCluster cluster = options.startOn(root, shutdown, progress);
+            ClientTlsFiles tls = shutdown.add(ClientTlsFiles.writeFor(cluster));
             if (root.output == OutputFormat.table) {
                 System.out.println(
                         "cluster:   "
@@ -39,6 +40,7 @@ final class ClusterCommand implements Callable<Integer> {
                                 + ")");
                 System.out.println("scheduler: " + cluster.schedulerAddress());
                 System.out.println("dashboard: " + cluster.dashboardLink());
+                tls.howToConnect(cluster).forEach(System.out::println);
             } else {
                 Output.printRecord(
                         root.output,

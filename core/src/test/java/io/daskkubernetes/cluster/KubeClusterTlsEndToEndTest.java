@@ -68,15 +68,15 @@ class KubeClusterTlsEndToEndTest {
                     .singleElement()
                     .satisfies(owner -> assertThat(owner.getName()).isEqualTo(name));
 
-            cluster.scale(2);
+            cluster.scale(1);
             await().atMost(KubeClusterEndToEndTest.REGISTRATION)
-                    .until(() -> cluster.schedulerClient().workers().size() == 2);
+                    .until(() -> cluster.schedulerClient().workers().size() == 1);
 
             String plainAddress =
                     "tcp://" + cluster.schedulerAddress().substring("tls://".length());
             try (TcpSchedulerClient plain =
                     new TcpSchedulerClient(
-                            plainAddress, SchedulerTimeouts.of(Duration.ofSeconds(3)))) {
+                            plainAddress, SchedulerTimeouts.of(Duration.ofSeconds(1)))) {
                 assertThat(plain.healthy()).as("a plain TCP client at " + plainAddress).isFalse();
             }
             assertThat(
@@ -85,7 +85,7 @@ class KubeClusterTlsEndToEndTest {
                                             Map.of(),
                                             Duration.ofSeconds(40),
                                             plainAddress,
-                                            "3s")
+                                            "2s")
                                     .strip())
                     .startsWith("refused");
 
