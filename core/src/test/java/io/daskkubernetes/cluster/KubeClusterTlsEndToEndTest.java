@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A TLS cluster on the local runtime with real Dask: the scheduler refuses plain TCP (from Java and
- * from Python), a Python client given the cluster's credentials computes the array mean, and the
+ * from Python), a Python client given the cluster's credentials computes the array mean, a scale
+ * from elsewhere reaches the scheduler with the Secret's certificate and adds a TLS worker, and the
  * Secret goes with the cluster.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -98,6 +99,12 @@ class KubeClusterTlsEndToEndTest {
                             Duration.ofMinutes(1),
                             cluster.schedulerAddress());
             assertThat(output.strip()).isEqualTo("1.0");
+
+            // As `dask-kubernetes scale` would: the model from the owner, the client certificate
+            // from the Secret; the new worker pod must mount it to register.
+            assertThat(new ClusterCatalog(client).scale("default", name, 2)).isEqualTo(2);
+            await().atMost(KubeClusterEndToEndTest.REGISTRATION)
+                    .until(() -> cluster.schedulerClient().workers().size() == 2);
         }
         assertThat(
                         client.secrets()
