@@ -51,6 +51,9 @@ final class ClusterCommand implements Callable<Integer> {
                                 "schedulerInCluster", cluster.schedulerAddressInCluster(),
                                 "dashboard", cluster.dashboardLink()));
             }
+            if (root.output != OutputFormat.table) {
+                tls.howToConnect(cluster).forEach(line -> progress.step(line.strip()));
+            }
             cluster.dashboardProblem().ifPresent(problem -> progress.step("Note: " + problem));
             System.out.flush();
             options.scaleAndWait(cluster, cluster.settings().countStart(), progress);

@@ -101,8 +101,8 @@ public final class ClusterTls {
     }
 
     /**
-     * Mounts the Secret into every container of the pod and sets Dask's TLS configuration variables
-     * for {@code role}.
+     * Mounts the CA and {@code role}'s certificate and key from the Secret into every container of
+     * the pod and sets Dask's TLS configuration variables for the role.
      */
     static void mountAndConfigure(Pod pod, String clusterName, String role) {
         List<Volume> volumes =
@@ -115,6 +115,20 @@ public final class ClusterTls {
                         .withName(VOLUME)
                         .withNewSecret()
                         .withSecretName(secretName(clusterName))
+                        // Only this role's files: a worker pod never holds the scheduler's key,
+                        // and no pod holds the client's.
+                        .addNewItem()
+                        .withKey(TlsCredentials.CA_FILE)
+                        .withPath(TlsCredentials.CA_FILE)
+                        .endItem()
+                        .addNewItem()
+                        .withKey(role + ".crt")
+                        .withPath(role + ".crt")
+                        .endItem()
+                        .addNewItem()
+                        .withKey(role + ".key")
+                        .withPath(role + ".key")
+                        .endItem()
                         .endSecret()
                         .build());
         pod.getSpec().setVolumes(volumes);

@@ -142,6 +142,9 @@ class ClusterTlsTest {
                             assertThat(volume.getName()).isEqualTo("dask-tls");
                             assertThat(volume.getSecret().getSecretName())
                                     .isEqualTo("dask-tls-test-tls");
+                            assertThat(volume.getSecret().getItems())
+                                    .extracting("path")
+                                    .containsExactly("ca.crt", "scheduler.crt", "scheduler.key");
                         });
         assertThat(scheduler.getVolumeMounts())
                 .singleElement()
@@ -190,6 +193,10 @@ class ClusterTlsTest {
         }
         assertThat(words(pod.getSpec().getContainers().get(1)))
                 .containsExactly("sleep", "infinity");
+        assertThat(pod.getSpec().getVolumes().get(0).getSecret().getItems())
+                .as("a worker pod holds neither the scheduler's key nor the client's")
+                .extracting("key")
+                .containsExactly("ca.crt", "worker.crt", "worker.key");
     }
 
     @Test
