@@ -2,6 +2,7 @@ package io.daskkubernetes.cli;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A user's command run with the cluster's address in its environment, its output passed straight
@@ -16,7 +17,14 @@ final class ChildCommand {
     }
 
     int run(String schedulerAddress, String dashboardLink) throws InterruptedException {
+        return run(schedulerAddress, dashboardLink, Map.of());
+    }
+
+    /** With {@code environment} added too (a TLS cluster's client credentials). */
+    int run(String schedulerAddress, String dashboardLink, Map<String, String> environment)
+            throws InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().putAll(environment);
         builder.environment().put("DASK_SCHEDULER_ADDRESS", schedulerAddress);
         builder.environment().put("DASK_DASHBOARD_LINK", dashboardLink);
         Process process;

@@ -30,6 +30,7 @@ final class ClusterCommand implements Callable<Integer> {
         Progress progress = Progress.onStandardError();
         try (ShutdownSequence shutdown = new ShutdownSequence()) {
             KubeCluster cluster = options.startOn(root, shutdown, progress);
+            ClientTlsFiles tls = shutdown.add(ClientTlsFiles.writeFor(cluster));
             if (root.output == OutputFormat.table) {
                 System.out.println(
                         "cluster:   "
@@ -39,6 +40,7 @@ final class ClusterCommand implements Callable<Integer> {
                                 + ")");
                 System.out.println("scheduler: " + cluster.schedulerAddress());
                 System.out.println("dashboard: " + cluster.dashboardLink());
+                tls.howToConnect(cluster).forEach(System.out::println);
             } else {
                 Output.printRecord(
                         root.output,
@@ -48,6 +50,9 @@ final class ClusterCommand implements Callable<Integer> {
                                 "scheduler", cluster.schedulerAddress(),
                                 "schedulerInCluster", cluster.schedulerAddressInCluster(),
                                 "dashboard", cluster.dashboardLink()));
+            }
+            if (root.output != OutputFormat.table) {
+                tls.howToConnect(cluster).forEach(line -> progress.step(line.strip()));
             }
             cluster.dashboardProblem().ifPresent(problem -> progress.step("Note: " + problem));
             System.out.flush();

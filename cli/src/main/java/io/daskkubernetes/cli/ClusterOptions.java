@@ -108,6 +108,14 @@ final class ClusterOptions {
     Map<String, String> env = new LinkedHashMap<>();
 
     @Option(
+            names = "--tls",
+            negatable = true,
+            description =
+                    "Encrypt and authenticate every Dask connection with certificates made for"
+                            + " this cluster; plain TCP is then refused (default: kubernetes.tls).")
+    Boolean tls;
+
+    @Option(
             names = "--timeout",
             paramLabel = "SECONDS",
             description = "How long to wait for the workers (default: 300).")
@@ -155,6 +163,9 @@ final class ClusterOptions {
         }
         if (!env.isEmpty()) {
             builder.env(env);
+        }
+        if (tls != null) {
+            builder.tls(tls);
         }
         // Workers are added after the start, so that their progress can be shown.
         builder.scaleOnStart(false);

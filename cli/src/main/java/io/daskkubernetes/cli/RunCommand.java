@@ -55,8 +55,9 @@ final class RunCommand implements Callable<Integer> {
                             + String.join(" ", command)
                             + " against "
                             + cluster.schedulerAddress());
+            ClientTlsFiles tls = shutdown.add(ClientTlsFiles.writeFor(cluster));
             return new ChildCommand(command)
-                    .run(cluster.schedulerAddress(), cluster.dashboardLink());
+                    .run(cluster.schedulerAddress(), cluster.dashboardLink(), tls.environment());
         }
     }
 }

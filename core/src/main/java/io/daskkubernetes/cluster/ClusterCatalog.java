@@ -5,7 +5,6 @@ import io.daskkubernetes.model.ClusterModel;
 import io.daskkubernetes.model.DaskLabels;
 import io.daskkubernetes.model.SchedulerPorts;
 import io.daskkubernetes.scheduler.SchedulerClient;
-import io.daskkubernetes.scheduler.SchedulerClients;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -90,10 +89,7 @@ public final class ClusterCatalog {
         ExecutorService creators = Executors.newFixedThreadPool(4);
         try (SchedulerEndpoint endpoint = reachScheduler(owner, model);
                 SchedulerClient scheduler =
-                        SchedulerClients.connect(
-                                endpoint.tcpAddress(),
-                                URI.create(endpoint.dashboardBase()),
-                                WAIT)) {
+                        TlsSchedulerAccess.connect(client, model, endpoint, WAIT)) {
             return new WorkerPool(
                             client, model, () -> scheduler, model.settings().countMax(), creators)
                     .scale(workers);

@@ -1,6 +1,7 @@
 package io.daskkubernetes.cluster;
 
 import io.daskkubernetes.model.ClusterModel;
+import io.daskkubernetes.model.ClusterTls;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -97,6 +98,13 @@ final class ClusterObjects {
         Map<String, String> labels = model.clusterLabels();
         client.configMaps().inNamespace(namespace).withName(model.name()).delete();
         client.services().inNamespace(namespace).withLabels(labels).delete();
+        if (model.tls()) {
+            // Only a TLS cluster has one: others must not need the right to delete Secrets.
+            client.secrets()
+                    .inNamespace(namespace)
+                    .withName(ClusterTls.secretName(model.name()))
+                    .delete();
+        }
         client.policy()
                 .v1()
                 .podDisruptionBudget()

@@ -2,9 +2,14 @@ package io.daskkubernetes.cluster;
 
 import io.daskkubernetes.model.ClusterModel;
 import io.daskkubernetes.model.ClusterSettings;
+import io.daskkubernetes.model.ClusterTls;
 import io.daskkubernetes.model.DeployMode;
+import io.daskkubernetes.model.SpecException;
+import io.daskkubernetes.model.TlsCredentials;
+import io.daskkubernetes.scheduler.DaskTls;
 import io.daskkubernetes.scheduler.SchedulerClient;
 import io.daskkubernetes.scheduler.SchedulerClients;
+import io.daskkubernetes.tls.ClusterCertificates;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -35,6 +40,11 @@ final class ClusterStart {
     SchedulerClient scheduler;
     final StartSpans spans = new StartSpans();
 
+    /** Whether the cluster speaks TLS; its credentials once made. */
+    private boolean tls;
+
+    TlsCredentials credentials;
+
     ClusterStart(
             KubernetesClient client,
             boolean ownsClient,
@@ -54,8 +64,22 @@ final class ClusterStart {
                         });
     }
 
+    /** Makes the cluster speak TLS (see {@link ClusterTls}). */
+    ClusterStart withTls(boolean useTls) {
+        this.tls = useTls;
+        return this;
+    }
+
     /** Runs every step; {@code schedulerProgram} is the program of deploy mode local. */
     ClusterStart run(String schedulerProgram) {
+        if (tls && settings.deployMode() == DeployMode.LOCAL) {
+            podCreators.shutdownNow();
+            throw new SpecException(
+                    "cluster settings",
+                    "kubernetes.tls",
+                    "TLS needs the scheduler in a pod, where the cluster's Secret is mounted",
+                    "use kubernetes.deploy-mode remote with TLS, or turn TLS off");
+        }
         String namespace = KubernetesAccess.namespace(settings.namespace().orElse(null), client);
         Duration wait = settings.schedulerServiceWaitTimeout();
         objects = new ClusterObjects(client, namespace);
@@ -66,8 +90,16 @@ final class ClusterStart {
                 startSchedulerPod(namespace, wait);
             }
             scheduler =
-                    SchedulerClients.connect(
-                            endpoint.tcpAddress(), URI.create(endpoint.dashboardBase()), wait);
+                    tls
+                            ? SchedulerClients.connect(
+                                    ClusterTls.tlsAddress(endpoint.tcpAddress()),
+                                    URI.create(endpoint.dashboardBase()),
+                                    wait,
+                                    DaskTls.client(credentials))
+                            : SchedulerClients.connect(
+                                    endpoint.tcpAddress(),
+                                    URI.create(endpoint.dashboardBase()),
+                                    wait);
             spans.mark("scheduler client connected");
             log.info("Cluster {} is up: scheduler at {}", model.name(), endpoint.tcpAddress());
             return this;
@@ -89,8 +121,14 @@ final class ClusterStart {
     }
 
     private void startSchedulerPod(String namespace, Duration wait) {
-        createOwner(ClusterModel.of(settings, namespace, new SecureRandom()));
+        ClusterModel unowned = ClusterModel.of(settings, namespace, new SecureRandom());
+        createOwner(tls ? unowned.withTls() : unowned);
         spans.mark("owner created");
+        if (tls) {
+            credentials = ClusterCertificates.generate(model.name());
+            objects.create(model.tlsSecret(credentials));
+            spans.mark("TLS certificates and Secret created");
+        }
         log.info("Creating scheduler for cluster {} in namespace {}", model.name(), namespace);
         objects.create(model.schedulerPod());
         objects.create(model.schedulerService());

@@ -4,14 +4,17 @@ import io.daskkubernetes.adapt.AdaptiveLoop;
 import io.daskkubernetes.config.ClusterSettingsResolver;
 import io.daskkubernetes.config.DaskConfig;
 import io.daskkubernetes.config.PodTemplateFiles;
+import io.daskkubernetes.config.TlsSetting;
 import io.daskkubernetes.config.UnusedConfigKeys;
 import io.daskkubernetes.model.AdaptiveBounds;
 import io.daskkubernetes.model.AffinityMode;
 import io.daskkubernetes.model.ClusterModel;
 import io.daskkubernetes.model.ClusterSettings;
+import io.daskkubernetes.model.ClusterTls;
 import io.daskkubernetes.model.DashboardLink;
 import io.daskkubernetes.model.DeployMode;
 import io.daskkubernetes.model.PodTemplates;
+import io.daskkubernetes.model.TlsCredentials;
 import io.daskkubernetes.model.VersionComparison;
 import io.daskkubernetes.model.WorkerState;
 import io.daskkubernetes.model.adapt.AdaptiveOptions;
@@ -62,6 +65,7 @@ public final class KubeCluster implements AutoCloseable {
     private final SchedulerEndpoint endpoint;
     private final LocalSchedulerProcess localScheduler;
     private final SchedulerClient scheduler;
+    private final TlsCredentials tlsCredentials;
     private final StartSpans startSpans;
     private final WorkerPool workers;
     private final ExecutorService podCreators;
@@ -78,6 +82,7 @@ public final class KubeCluster implements AutoCloseable {
         this.endpoint = started.endpoint;
         this.localScheduler = started.localScheduler;
         this.scheduler = started.scheduler;
+        this.tlsCredentials = started.credentials;
         this.startSpans = started.spans;
         this.podCreators = started.podCreators;
         this.workers =
@@ -207,7 +212,17 @@ public final class KubeCluster implements AutoCloseable {
 
     /** The scheduler's address as reachable from this process, for a Dask {@code Client}. */
     public String schedulerAddress() {
-        return endpoint.tcpAddress();
+        return model.tls() ? ClusterTls.tlsAddress(endpoint.tcpAddress()) : endpoint.tcpAddress();
+    }
+
+    /**
+     * The cluster's CA, certificates and keys when it speaks TLS ({@link Builder#tls}): a client
+     * needs the CA and the client certificate and key (Python: {@code
+     * distributed.security.Security(tls_ca_file=..., tls_client_cert=..., tls_client_key=...,
+     * require_encryption=True)}).
+     */
+    public Optional<TlsCredentials> tlsCredentials() {
+        return Optional.ofNullable(tlsCredentials);
     }
 
     /** The scheduler's address inside the cluster, as workers use it. */
@@ -450,6 +465,7 @@ public final class KubeCluster implements AutoCloseable {
         private String context;
         private String schedulerProgram = "dask-scheduler";
         private boolean closeAtExit = true;
+        private Boolean tls;
         private boolean scaleOnStart = true;
 
         private Builder() {}
@@ -578,6 +594,23 @@ public final class KubeCluster implements AutoCloseable {
             return settings;
         }
 
+        /**
+         * Whether the cluster speaks TLS (dask-gateway's model): the client makes a CA and
+         * certificates, kept in a Secret that goes with the cluster; the scheduler then refuses
+         * plain TCP, and clients need {@link KubeCluster#tlsCredentials()}. {@code kubernetes.tls}
+         * otherwise (off by default).
+         */
+        public Builder tls(boolean useTls) {
+            this.tls = useTls;
+            return this;
+        }
+
+        private boolean useTls() {
+            return tls != null
+                    ? tls
+                    : TlsSetting.enabled(config != null ? config : DaskConfig.load());
+        }
+
         /** Validates everything, then creates the cluster and waits for its scheduler. */
         public KubeCluster start() {
             ClusterSettings spec = settings();
@@ -588,6 +621,7 @@ public final class KubeCluster implements AutoCloseable {
                 cluster =
                         new KubeCluster(
                                 new ClusterStart(kubernetes, ownsClient, spec, closeAtExit)
+                                        .withTls(useTls())
                                         .run(schedulerProgram));
             } catch (RuntimeException e) {
                 if (ownsClient) {

@@ -27,7 +27,8 @@ public final class UnusedConfigKeys {
                     "kubernetes.scheduler-pdb-template",
                     "kubernetes.worker-template-path",
                     "kubernetes.worker-template",
-                    "kubernetes.scheduler-template");
+                    "kubernetes.scheduler-template",
+                    TlsSetting.CONFIG_KEY);
 
     /** Keys of Python's operator-era KubeCluster: valid, but not for the classic client. */
     private static final List<String> OPERATOR_KEYS =

@@ -40,6 +40,15 @@ final class DaskComm implements AutoCloseable {
 
     /** Connects and shakes hands, both within {@code timeouts.connect()}. */
     static DaskComm open(DaskAddress address, SchedulerTimeouts timeouts, long maxMessageBytes) {
+        return open(address, timeouts, maxMessageBytes, null);
+    }
+
+    /**
+     * Connects, over TLS when {@code tls} is given (Dask's {@code tls://}: the TLS handshake, then
+     * the same frames), and shakes hands, all within {@code timeouts.connect()}.
+     */
+    static DaskComm open(
+            DaskAddress address, SchedulerTimeouts timeouts, long maxMessageBytes, DaskTls tls) {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -54,6 +63,9 @@ final class DaskComm implements AutoCloseable {
                             + " ms: "
                             + e,
                     e);
+        }
+        if (tls != null) {
+            socket = TlsHandshake.wrap(socket, address, tls, timeouts.connect());
         }
         try {
             DaskComm comm = new DaskComm(address, socket, maxMessageBytes);

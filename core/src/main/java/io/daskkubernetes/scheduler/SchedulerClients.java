@@ -55,6 +55,36 @@ public final class SchedulerClients {
         return tcp;
     }
 
+    /**
+     * A client of a scheduler at {@code tls://host:port}, which only Dask's protocol over TLS with
+     * the cluster's credentials reaches: the HTTP API is not asked (it is unauthenticated, and a
+     * TLS cluster runs without it). A {@code tcp://} address or no credentials: as {@link
+     * #connect(String, URI, Duration)}.
+     *
+     * @throws SchedulerConnectionException if the scheduler does not answer
+     */
+    public static SchedulerClient connect(
+            String address, URI dashboard, Duration timeout, DaskTls tls) {
+        if (tls == null || !address.startsWith("tls://")) {
+            return connect(address, dashboard, timeout);
+        }
+        TcpSchedulerClient client =
+                new TcpSchedulerClient(address, SchedulerTimeouts.of(timeout), tls);
+        try {
+            client.identity();
+        } catch (SchedulerException e) {
+            client.close();
+            throw new SchedulerConnectionException(
+                    "the Dask scheduler does not answer over TLS at "
+                            + address
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+        log.info("talking to the Dask scheduler {} through Dask's protocol over TLS", address);
+        return client;
+    }
+
     /** Why the HTTP API cannot serve us, or {@code null} when it can. */
     private static String httpProblem(HttpSchedulerClient http) {
         if (!http.healthy()) {

@@ -27,6 +27,10 @@ public final class TcpSchedulerClient implements SchedulerClient {
     private final DaskAddress address;
     private final SchedulerTimeouts timeouts;
     private final long maxMessageBytes;
+
+    /** The cluster's credentials when the address is {@code tls://}, else {@code null}. */
+    private final DaskTls tls;
+
     private final ReentrantLock lock = new ReentrantLock();
     private DaskComm comm;
     private boolean closed;
@@ -44,7 +48,30 @@ public final class TcpSchedulerClient implements SchedulerClient {
      * @param maxMessageBytes a reply announcing more bytes than this is refused as garbled
      */
     public TcpSchedulerClient(String address, SchedulerTimeouts timeouts, long maxMessageBytes) {
-        this.address = DaskAddress.parse(address);
+        this(address, timeouts, maxMessageBytes, null);
+    }
+
+    /**
+     * A client of a scheduler at {@code tls://host:port}, with the cluster's credentials (a {@code
+     * tcp://} address is spoken plainly even so).
+     */
+    public TcpSchedulerClient(String address, SchedulerTimeouts timeouts, DaskTls tls) {
+        this(address, timeouts, DaskFrames.DEFAULT_MAX_MESSAGE_BYTES, tls);
+    }
+
+    private TcpSchedulerClient(
+            String address, SchedulerTimeouts timeouts, long maxMessageBytes, DaskTls tls) {
+        boolean tlsAddress = address != null && address.startsWith("tls://");
+        if (tlsAddress && tls == null) {
+            throw new IllegalArgumentException(
+                    "scheduler address '"
+                            + address
+                            + "' is tls://: give the cluster's TLS credentials"
+                            + " (new TcpSchedulerClient(address, timeouts, DaskTls)); only tcp:// is"
+                            + " supported without them");
+        }
+        this.tls = tlsAddress ? tls : null;
+        this.address = DaskAddress.parse(tlsAddress ? "tcp://" + address.substring(6) : address);
         this.timeouts = timeouts;
         if (maxMessageBytes < 64) {
             throw new IllegalArgumentException(
@@ -55,7 +82,7 @@ public final class TcpSchedulerClient implements SchedulerClient {
 
     /** The scheduler's address, as given. */
     public String address() {
-        return address.toString();
+        return tls == null ? address.toString() : "tls://" + address.toString().substring(6);
     }
 
     @Override
@@ -167,7 +194,7 @@ public final class TcpSchedulerClient implements SchedulerClient {
 
     @Override
     public String transportName() {
-        return "tcp";
+        return tls == null ? "tcp" : "tls";
     }
 
     @Override
@@ -215,7 +242,7 @@ public final class TcpSchedulerClient implements SchedulerClient {
 
     private DaskComm openComm() {
         if (comm == null) {
-            comm = DaskComm.open(address, timeouts, maxMessageBytes);
+            comm = DaskComm.open(address, timeouts, maxMessageBytes, tls);
             log.debug("connected to the Dask scheduler at {}", address);
         }
         return comm;
@@ -230,6 +257,6 @@ public final class TcpSchedulerClient implements SchedulerClient {
 
     @Override
     public String toString() {
-        return "TcpSchedulerClient[" + address + "]";
+        return "TcpSchedulerClient[" + address() + "]";
     }
 }

@@ -124,6 +124,39 @@ final class DaskProcesses implements AutoCloseable {
         return new Scheduler(process, "tcp://127.0.0.1:" + port, port, dashboardPort);
     }
 
+    /**
+     * Starts a scheduler that speaks only TLS, with the scheduler's files of {@code credentials}
+     * written to this fixture's directory; {@link Scheduler#address()} is {@code tls://}.
+     */
+    Scheduler startTlsScheduler(io.daskkubernetes.model.TlsCredentials credentials)
+            throws IOException {
+        Path tls = Files.createDirectories(directory.resolve("tls"));
+        for (Map.Entry<String, String> file : credentials.files().entrySet()) {
+            Files.writeString(tls.resolve(file.getKey()), file.getValue());
+        }
+        int port = freePort();
+        int dashboardPort = freePort();
+        ProcessBuilder builder =
+                new ProcessBuilder(
+                        "/usr/bin/dask-scheduler",
+                        "--host",
+                        "tls://127.0.0.1",
+                        "--port",
+                        String.valueOf(port),
+                        "--dashboard-address",
+                        "127.0.0.1:" + dashboardPort,
+                        "--tls-ca-file",
+                        tls.resolve("ca.crt").toString(),
+                        "--tls-cert",
+                        tls.resolve("scheduler.crt").toString(),
+                        "--tls-key",
+                        tls.resolve("scheduler.key").toString());
+        Process process = start(builder, "tls-scheduler");
+        awaitListening(process, port);
+        awaitListening(process, dashboardPort);
+        return new Scheduler(process, "tls://127.0.0.1:" + port, port, dashboardPort);
+    }
+
     /** Starts a one-thread worker with a 1 GB memory limit; the caller waits for it to register. */
     Worker startWorker(Scheduler scheduler, String name, boolean nanny) throws IOException {
         Path local = Files.createDirectories(directory.resolve(name));

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -57,6 +58,9 @@ public final class ClusterModel {
     private final RandomGenerator random;
     private final Set<String> issuedWorkerNames;
 
+    /** Whether the cluster speaks TLS (see {@link ClusterTls}). */
+    private final boolean tls;
+
     private ClusterModel(
             ClusterSettings spec,
             String namespace,
@@ -64,6 +68,18 @@ public final class ClusterModel {
             OwnerReference ownerReference,
             RandomGenerator random,
             Set<String> issuedWorkerNames) {
+        this(spec, namespace, schedulerAddress, ownerReference, random, issuedWorkerNames, false);
+    }
+
+    private ClusterModel(
+            ClusterSettings spec,
+            String namespace,
+            String schedulerAddress,
+            OwnerReference ownerReference,
+            RandomGenerator random,
+            Set<String> issuedWorkerNames,
+            boolean tls) {
+        this.tls = tls;
         this.spec = spec;
         this.namespace = namespace;
         this.schedulerAddress = schedulerAddress;
@@ -131,7 +147,51 @@ public final class ClusterModel {
                         .withBlockOwnerDeletion(true)
                         .build();
         return new ClusterModel(
-                spec, namespace, schedulerAddress, reference, random, issuedWorkerNames);
+                spec, namespace, schedulerAddress, reference, random, issuedWorkerNames, tls);
+    }
+
+    /**
+     * The same cluster speaking TLS: its pods mount the Secret {@link #tlsSecret} makes, start Dask
+     * with its certificates, and the scheduler's address is {@code tls://}. Only a scheduler in a
+     * pod can be given the Secret.
+     */
+    public ClusterModel withTls() {
+        if (spec.deployMode() != DeployMode.REMOTE) {
+            throw new SpecException(
+                    "cluster settings",
+                    "kubernetes.tls",
+                    "TLS needs the scheduler in a pod, where the cluster's Secret is mounted",
+                    "use kubernetes.deploy-mode remote with TLS, or turn TLS off");
+        }
+        return new ClusterModel(
+                spec,
+                namespace,
+                ClusterTls.tlsAddress(schedulerAddress),
+                ownerReference,
+                random,
+                issuedWorkerNames,
+                true);
+    }
+
+    /** Whether the cluster speaks TLS. */
+    public boolean tls() {
+        return tls;
+    }
+
+    /**
+     * The Secret holding the cluster's CA and certificates, owned by the cluster's owner so that it
+     * goes with the cluster.
+     */
+    public Secret tlsSecret(TlsCredentials credentials) {
+        if (!tls) {
+            throw new IllegalStateException("cluster " + spec.name() + " does not use TLS");
+        }
+        return ClusterTls.secret(
+                spec.name(),
+                namespace,
+                podLabels(DaskLabels.COMPONENT_CLUSTER),
+                ownerReferences(),
+                credentials);
     }
 
     public String name() {
@@ -195,6 +255,9 @@ public final class ClusterModel {
                                     ":" + SchedulerPorts.DASHBOARD));
             spec.idleTimeout()
                     .ifPresent(t -> words.addAll(List.of("--idle-timeout", t.toSeconds() + "s")));
+            if (tls) {
+                words.addAll(ClusterTls.options(ClusterTls.SCHEDULER));
+            }
             WorkerCommandLine.of(container)
                     .ifPresentOrElse(
                             line -> line.writeReplacementTo(container, words),
@@ -217,7 +280,11 @@ public final class ClusterModel {
             container.setReadinessProbe(ownTemplate ? commPortProbe() : healthProbe());
         }
         PodDecoration.setEnv(container, spec.env());
-        if (!PodDecoration.hasEnv(container, HTTP_ROUTES_ENV)) {
+        if (tls) {
+            // The HTTP API would let anyone who reaches the dashboard port retire workers: a TLS
+            // cluster keeps Dask's default routes, and is managed through its TLS comm.
+            ClusterTls.mountAndConfigure(pod, spec.name(), ClusterTls.SCHEDULER);
+        } else if (!PodDecoration.hasEnv(container, HTTP_ROUTES_ENV)) {
             PodDecoration.setEnv(container, HTTP_ROUTES_ENV, HTTP_ROUTES);
         }
         PodDecoration.identify(
@@ -356,12 +423,22 @@ public final class ClusterModel {
                         line -> {
                             line.remove("--name");
                             line.set("--name", workerName);
+                            if (tls) {
+                                List<String> options = ClusterTls.options(ClusterTls.WORKER);
+                                for (int i = 0; i < options.size(); i += 2) {
+                                    line.remove(options.get(i));
+                                    line.set(options.get(i), options.get(i + 1));
+                                }
+                            }
                             line.writeTo(worker);
                         });
         PodDecoration.setEnv(worker, spec.env());
         for (Container container : pod.getSpec().getContainers()) {
             PodDecoration.setEnv(container, SCHEDULER_ADDRESS_ENV, schedulerAddress);
             PodDecoration.setEnv(container, WORKER_NAME_ENV, workerName);
+        }
+        if (tls) {
+            ClusterTls.mountAndConfigure(pod, spec.name(), ClusterTls.WORKER);
         }
         PodDecoration.identify(
                 pod, workerName, namespace, podLabels(DaskLabels.COMPONENT_WORKER), ownerReference);

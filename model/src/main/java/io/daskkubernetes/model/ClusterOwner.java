@@ -47,6 +47,9 @@ final class ClusterOwner {
         data.put(ENV, ClusterModel.yaml(new TreeMap<>(spec.env())));
         data.put(WORKER_TEMPLATE, ClusterModel.yaml(spec.workerTemplate()));
         spec.countMax().ifPresent(max -> data.put(COUNT_MAX, Integer.toString(max)));
+        if (model.tls()) {
+            data.put(ClusterTls.OWNER_KEY, ClusterTls.secretName(spec.name()));
+        }
         return new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName(spec.name())
@@ -92,7 +95,7 @@ final class ClusterOwner {
                 settings.deployMode() == DeployMode.REMOTE
                         ? ClusterModel.of(settings, namespace, random)
                         : ClusterModel.withExternalScheduler(settings, namespace, address, random);
-        return model.ownedBy(owner);
+        return (data.containsKey(ClusterTls.OWNER_KEY) ? model.withTls() : model).ownedBy(owner);
     }
 
     private static OptionalInt countMax(String value, String source) {

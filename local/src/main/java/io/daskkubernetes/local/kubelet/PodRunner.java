@@ -229,10 +229,17 @@ final class PodRunner {
         Path workingDirectory = directories.workingDirectory(spec.getName());
         Map<String, String> podEnvironment;
         ContainerUser user;
+        SecretVolumes.Mounts mounts;
         try {
+            mounts = new SecretVolumes(settings.client()).project(pod, spec, directories.root());
             podEnvironment =
-                    settings.environment()
-                            .resolve(podWithNode(), spec, podIp, settings.network().hostIp());
+                    mounts.rewrite(
+                            settings.environment()
+                                    .resolve(
+                                            podWithNode(),
+                                            spec,
+                                            podIp,
+                                            settings.network().hostIp()));
             user = userOf(spec);
         } catch (ContainerConfigException | KubernetesClientException e) {
             run.waiting("CreateContainerConfigError", e.getMessage());
@@ -246,7 +253,7 @@ final class PodRunner {
             retryLater(run, CONFIG_ERROR_RETRY);
             return;
         }
-        List<String> words = commandLine(spec, podEnvironment);
+        List<String> words = mounts.rewrite(commandLine(spec, podEnvironment));
         if (spec.getImage() != null && !spec.getImage().isEmpty()) {
             event(
                     run,
