@@ -25,7 +25,12 @@ import java.util.stream.Stream;
 public final class KubernetesAccess {
 
     static final String DEFAULT_NAMESPACE = "default";
-    static final Duration REACH_TIMEOUT = Duration.ofSeconds(4);
+
+    /**
+     * Long enough for a cold JVM's first TLS request on a loaded machine (4 s was not: CI with a
+     * load of 20 on 2 cores failed fresh commands), far shorter than the client's retries.
+     */
+    public static final Duration REACH_TIMEOUT = Duration.ofSeconds(10);
 
     private KubernetesAccess() {}
 
