@@ -72,6 +72,9 @@ final class ClusterCommand implements Callable<Integer> {
             throws InterruptedException {
         while (!shutdown.awaitSignal(WATCH_INTERVAL)) {
             ClusterWatch.Observation seen = watch.check();
+            if (shutdown.closing()) {
+                break; // a signal came while looking: what was seen is the cluster closing
+            }
             switch (seen.verdict()) {
                 case HEALTHY -> seen.messages().forEach(progress::step);
                 case DELETED_ELSEWHERE -> {

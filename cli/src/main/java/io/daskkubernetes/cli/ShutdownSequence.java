@@ -16,6 +16,7 @@ final class ShutdownSequence implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread hook = new Thread(this::closeAll, "dask-kubernetes-shutdown");
     private boolean done;
+    private volatile boolean closing;
 
     ShutdownSequence() {
         Runtime.getRuntime().addShutdownHook(hook);
@@ -36,7 +37,20 @@ final class ShutdownSequence implements AutoCloseable {
         return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private synchronized void closeAll() {
+    /**
+     * Whether closing has begun (a signal came): what a watcher sees from then on is the closing,
+     * not a failure.
+     */
+    boolean closing() {
+        return closing;
+    }
+
+    private void closeAll() {
+        closing = true;
+        closeAllOnce();
+    }
+
+    private synchronized void closeAllOnce() {
         if (done) {
             return;
         }
