@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterWatchIT {
 
     private static final Duration READY = Duration.ofMinutes(1);
-    private static final Duration COMMAND = Duration.ofSeconds(60);
+    private static final Duration COMMAND = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir Path output;
@@ -58,10 +58,19 @@ class ClusterWatchIT {
         }
     }
 
+    /**
+     * Seven JVMs at once are the load here: the workers are cheap pods that never register, so that
+     * scaling down deletes them without retiring (retiring is shown by ConvergentScalerTest).
+     */
     @Test
     void sevenOverlappingScaleCommandsEndAtTheLastOnesCount() throws Exception {
-        startClusterWithWorkers(1);
-        List<Integer> requests = List.of(4, 2, 4, 1, 3, 4, 3);
+        Path sleepers = output.resolve("sleepers.yml");
+        Files.writeString(
+                sleepers,
+                "kind: Pod\nspec:\n  restartPolicy: Never\n  containers:\n"
+                        + "  - name: sleeper\n    image: busybox\n    args: [sleep, '600']\n");
+        startCluster(sleepers.toString(), 0);
+        List<Integer> requests = List.of(5, 2, 6, 1, 4, 6, 3);
 
         for (int workers : requests) {
             others.add(kubernetesCommand("scale", name, String.valueOf(workers)));
@@ -70,16 +79,13 @@ class ClusterWatchIT {
         for (LaunchedProcess scale : others) {
             assertThat(scale.awaitExit(COMMAND)).as(scale.describe()).isZero();
         }
-        await("list shows 3 running workers")
+        await("list shows 3 workers")
                 .atMost(COMMAND)
                 .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(
                         () -> {
                             JsonNode listed = listJson();
                             assertThat(listed.get(0).get("workers").asInt())
-                                    .as(listed.toString())
-                                    .isEqualTo(3);
-                            assertThat(listed.get(0).get("runningWorkers").asInt())
                                     .as(listed.toString())
                                     .isEqualTo(3);
                         });
@@ -196,6 +202,10 @@ class ClusterWatchIT {
 
     /** A local runtime, then a cluster on it held open by a {@code cluster} command. */
     private void startClusterWithWorkers(int workers) {
+        startCluster("examples/worker-spec.yml", workers);
+    }
+
+    private void startCluster(String spec, int workers) {
         local = Launcher.start(output, Map.of(), "local");
         kubeconfig =
                 local.awaitStdoutLine(
@@ -221,7 +231,7 @@ class ClusterWatchIT {
                         kubeconfig,
                         "cluster",
                         "--spec",
-                        "examples/worker-spec.yml",
+                        spec,
                         "--workers",
                         String.valueOf(workers),
                         "--name",

@@ -10,8 +10,10 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -184,24 +186,30 @@ public final class ClusterWatch implements AutoCloseable {
      */
     private List<String> keepWorkers(ConfigMap owner, List<Pod> pods) {
         Optional<DesiredWorkers> desired = DesiredWorkers.of(owner);
-        Set<String> present = new HashSet<>();
+        Map<String, Pod> byName = new HashMap<>();
         Set<String> live = new HashSet<>();
-        List<String> lost = new ArrayList<>();
         for (Pod pod : pods) {
             String name = pod.getMetadata().getName();
-            present.add(name);
-            String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-            boolean ended = "Failed".equals(phase) || "Succeeded".equals(phase);
-            if (ended) {
-                lost.add(name + " (" + PodProblems.fatalProblem(pod).orElse(phase) + ")");
-            } else if (pod.getMetadata().getDeletionTimestamp() == null) {
+            byName.put(name, pod);
+            if (!ended(pod) && pod.getMetadata().getDeletionTimestamp() == null) {
                 live.add(name);
             }
         }
+        // A worker seen alive last time that is not now: deleted (a pod being deleted counts at
+        // once, as its worker is stopping), or its pod ended.
+        List<String> lost = new ArrayList<>();
         for (String seen : workersSeen) {
-            if (!present.contains(seen)) {
-                lost.add(seen + " (deleted)");
+            if (live.contains(seen)) {
+                continue;
             }
+            Pod pod = byName.get(seen);
+            String why =
+                    pod == null
+                            ? "deleted"
+                            : pod.getMetadata().getDeletionTimestamp() != null
+                                    ? "being deleted"
+                                    : PodProblems.fatalProblem(pod).orElse("ended");
+            lost.add(seen + " (" + why + ")");
         }
         workersSeen = live;
         if (desired.isEmpty()) {
@@ -239,6 +247,11 @@ public final class ClusterWatch implements AutoCloseable {
             }
         }
         return messages;
+    }
+
+    private static boolean ended(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return "Failed".equals(phase) || "Succeeded".equals(phase);
     }
 
     private String schedulerPodName() {
