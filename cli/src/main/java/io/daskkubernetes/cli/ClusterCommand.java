@@ -1,5 +1,7 @@
 package io.daskkubernetes.cli;
 
+import io.daskkubernetes.cluster.ClusterException;
+import io.daskkubernetes.cluster.ClusterWatch;
 import io.daskkubernetes.cluster.KubeCluster;
 import java.time.Duration;
 import java.util.Map;
@@ -19,7 +21,8 @@ import picocli.CommandLine.ParentCommand;
         })
 final class ClusterCommand implements Callable<Integer> {
 
-    private static final Duration OWNER_CHECK = Duration.ofSeconds(2);
+    /** How often the cluster is looked at: a loss is reported within a few of these. */
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
 
     @ParentCommand DaskKubernetesCommand root;
 
@@ -58,15 +61,40 @@ final class ClusterCommand implements Callable<Integer> {
             System.out.flush();
             options.scaleAndWait(cluster, cluster.settings().countStart(), progress);
             progress.step("Cluster " + cluster.name() + " is ready; press Ctrl-C to close it");
-            // Until a signal, or until someone deletes the cluster (dask-kubernetes delete,
-            // kubectl).
-            while (!shutdown.awaitSignal(OWNER_CHECK)) {
-                if (cluster.deletedElsewhere()) {
-                    progress.step("Cluster " + cluster.name() + " was deleted elsewhere; closing");
+            try (ClusterWatch watch = cluster.watch()) {
+                return holdUntilSignalOrLoss(cluster, watch, shutdown, progress);
+            }
+        }
+    }
+
+    /**
+     * Until a signal (exit 0), the cluster deleted elsewhere (exit 0), or a loss that holding it
+     * open cannot mend: the scheduler gone (the rest is closed) or Kubernetes gone (nothing can be
+     * closed there). Lost workers are replaced by the watch and reported.
+     */
+    private static int holdUntilSignalOrLoss(
+            KubeCluster cluster, ClusterWatch watch, ShutdownSequence shutdown, Progress progress)
+            throws InterruptedException {
+        while (!shutdown.awaitSignal(WATCH_INTERVAL)) {
+            ClusterWatch.Observation seen = watch.check();
+            if (shutdown.closing()) {
+                break; // a signal came while looking: what was seen is the cluster closing
+            }
+            switch (seen.verdict()) {
+                case HEALTHY -> seen.messages().forEach(progress::step);
+                case DELETED_ELSEWHERE -> {
+                    seen.messages().forEach(progress::step);
                     return 0;
                 }
+                case SCHEDULER_LOST ->
+                        throw new ClusterException(
+                                seen.messages().get(0) + "; closing what is left of the cluster");
+                case KUBERNETES_LOST -> {
+                    cluster.abandon();
+                    throw new ClusterException(seen.messages().get(0));
+                }
             }
-            return 0;
         }
+        return 0;
     }
 }

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.time.Duration;
 
 /**
  * The Kubernetes a command talks to: an embedded local runtime with {@code --local}, else the
@@ -51,7 +50,7 @@ final class KubernetesTarget implements AutoCloseable {
                         config, options.context, options.kubeconfig.toString());
                 client = new KubernetesClientBuilder().withConfig(config).build();
                 try {
-                    KubernetesAccess.requireReachable(client, Duration.ofSeconds(4));
+                    KubernetesAccess.requireReachable(client, KubernetesAccess.REACH_TIMEOUT);
                 } catch (RuntimeException unreachable) {
                     client.close();
                     throw unreachable;

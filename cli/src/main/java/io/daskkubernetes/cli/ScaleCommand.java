@@ -1,6 +1,7 @@
 package io.daskkubernetes.cli;
 
 import io.daskkubernetes.cluster.ClusterCatalog;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -25,6 +26,10 @@ final class ScaleCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "N", description = "Number of workers.")
     int workers;
 
+    private static Instant requestedAt() {
+        return ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
+    }
+
     @Override
     public Integer call() {
         if (workers < 0) {
@@ -35,14 +40,23 @@ final class ScaleCommand implements Callable<Integer> {
         try (KubernetesTarget target = root.target()) {
             // The cluster's own owner object says what it is; this machine's Dask configuration
             // plays no part, so a broken ~/.config/dask file cannot block this.
-            int scaledTo =
-                    new ClusterCatalog(target.client()).scale(target.namespace(), name, workers);
+            // The request dates from this command's start, so that of scale commands typed in
+            // turn the last one wins even when an earlier one's JVM was slower to start.
+            ClusterCatalog.ScaleResult result =
+                    new ClusterCatalog(target.client())
+                            .scale(target.namespace(), name, workers, requestedAt());
+            int scaledTo = result.reached();
             System.out.println(
                     "cluster "
                             + name
                             + " scaled to "
                             + scaledTo
-                            + (scaledTo == 1 ? " worker" : " workers"));
+                            + (scaledTo == 1 ? " worker" : " workers")
+                            + (result.superseded()
+                                    ? " (a later request replaced this one for "
+                                            + result.requested()
+                                            + ")"
+                                    : ""));
             return 0;
         }
     }

@@ -23,6 +23,7 @@ final class ShutdownSequence implements AutoCloseable {
 
     private final Thread hook = new Thread(this::closeOnSignal, "dask-kubernetes-shutdown");
     private boolean done;
+    private volatile boolean closing;
 
     ShutdownSequence() {
         Runtime.getRuntime().addShutdownHook(hook);
@@ -51,13 +52,26 @@ final class ShutdownSequence implements AutoCloseable {
         return stoppedBySignal;
     }
 
+    /**
+     * Whether closing has begun (a signal came): what a watcher sees from then on is the closing,
+     * not a failure.
+     */
+    boolean closing() {
+        return closing;
+    }
+
     private void closeOnSignal() {
         stoppedBySignal = true;
         System.err.println("dask-kubernetes: interrupted; closing what it started");
         closeAll();
     }
 
-    private synchronized void closeAll() {
+    private void closeAll() {
+        closing = true;
+        closeAllOnce();
+    }
+
+    private synchronized void closeAllOnce() {
         if (done) {
             return;
         }

@@ -70,6 +70,15 @@ public final class ClusterCatalog {
      * @return the number of workers aimed at after that clamp
      */
     public int scale(String namespace, String name, int workers) {
+        return scale(namespace, name, workers, Instant.now()).reached();
+    }
+
+    /**
+     * As {@link #scale(String, String, int)} for a request made at {@code requestedAt} (a command's
+     * start): the count is stored on the cluster's owner and the pods are moved toward the stored
+     * count, so that of overlapping scale requests the last one made wins.
+     */
+    public ScaleResult scale(String namespace, String name, int workers, Instant requestedAt) {
         ConfigMap owner = owner(namespace, name);
         Optional<AdaptiveBounds> adapting = AdaptiveBounds.of(owner);
         if (adapting.isPresent()) {
@@ -90,9 +99,17 @@ public final class ClusterCatalog {
         try (SchedulerEndpoint endpoint = reachScheduler(owner, model);
                 SchedulerClient scheduler =
                         TlsSchedulerAccess.connect(client, model, endpoint, WAIT)) {
-            return new WorkerPool(
-                            client, model, () -> scheduler, model.settings().countMax(), creators)
-                    .scale(workers);
+            WorkerPool pool =
+                    new WorkerPool(
+                            client, model, () -> scheduler, model.settings().countMax(), creators);
+            ConvergentScaler.Result result =
+                    new ConvergentScaler(
+                                    new DesiredWorkerCount(client, namespace, name),
+                                    pool,
+                                    model.settings().countMax(),
+                                    name)
+                            .scale(workers, requestedAt);
+            return new ScaleResult(result.requested(), result.reached());
         } catch (IOException e) {
             throw new ClusterException(
                     "could not close the way to the scheduler of " + name + ": " + e.getMessage(),
@@ -190,7 +207,10 @@ public final class ClusterCatalog {
     private ClusterSummary summarize(ConfigMap owner) {
         String namespace = owner.getMetadata().getNamespace();
         String name = owner.getMetadata().getName();
-        String schedulerPhase = "local";
+        // Deploy mode local: the scheduler runs in the process that started the cluster, no pod.
+        boolean schedulerInPod =
+                owner.getData() == null || !"local".equals(owner.getData().get("deploy-mode"));
+        String schedulerPhase = schedulerInPod ? "Missing" : "local";
         int workers = 0;
         int running = 0;
         for (Pod pod : pods(namespace, name)) {
@@ -200,7 +220,8 @@ public final class ClusterCatalog {
                             : pod.getStatus().getPhase();
             String component = pod.getMetadata().getLabels().get(DaskLabels.COMPONENT);
             if (DaskLabels.COMPONENT_SCHEDULER.equals(component)) {
-                schedulerPhase = phase;
+                schedulerPhase =
+                        pod.getMetadata().getDeletionTimestamp() != null ? "Terminating" : phase;
             } else if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
                 workers++;
                 if ("Running".equals(phase)) {
@@ -248,6 +269,19 @@ public final class ClusterCatalog {
             candidates.add(inCluster);
         }
         return candidates.stream().filter(ClusterCatalog::answers).findFirst().orElse(null);
+    }
+
+    /**
+     * What a scale request did.
+     *
+     * @param requested the count asked for, after {@code kubernetes.count.max}
+     * @param reached the count the cluster was brought to: a later request may have changed it
+     */
+    public record ScaleResult(int requested, int reached) {
+
+        public boolean superseded() {
+            return requested != reached;
+        }
     }
 
     private static boolean answers(String address) {

@@ -5,8 +5,8 @@ import java.time.Instant;
 /**
  * One cluster found in Kubernetes by its labels.
  *
- * @param schedulerPhase the scheduler pod's phase, or "local" when the scheduler runs outside the
- *     cluster
+ * @param schedulerPhase the scheduler pod's phase ("Terminating" while it is deleted), "Missing"
+ *     when the pod is gone, or "local" when the scheduler runs outside the cluster
  * @param workers worker pods that have not ended
  * @param runningWorkers of those, the ones whose phase is Running
  * @param schedulerAddress the address workers use, inside the cluster

@@ -68,6 +68,8 @@ public final class KubeCluster implements AutoCloseable {
     private final TlsCredentials tlsCredentials;
     private final StartSpans startSpans;
     private final WorkerPool workers;
+    private final DesiredWorkerCount desiredWorkers;
+    private final ConvergentScaler scaler;
     private final ExecutorService podCreators;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -87,6 +89,8 @@ public final class KubeCluster implements AutoCloseable {
         this.podCreators = started.podCreators;
         this.workers =
                 new WorkerPool(client, model, () -> scheduler, settings.countMax(), podCreators);
+        this.desiredWorkers = new DesiredWorkerCount(client, model.namespace(), model.name());
+        this.scaler = new ConvergentScaler(desiredWorkers, workers, settings.countMax(), name());
         this.shutdownHook =
                 started.closeAtExit
                         ? new Thread(
@@ -125,13 +129,17 @@ public final class KubeCluster implements AutoCloseable {
 
     /**
      * Grows or shrinks to {@code n} workers, at most {@code kubernetes.count.max} (a warning says
-     * so when it clamps); stops adaptive scaling, as upstream does.
+     * so when it clamps); stops adaptive scaling, as upstream does. The count is stored on the
+     * cluster's owner first and the pods are moved toward the stored count, so that when several
+     * scalers (other threads, {@code dask-kubernetes scale} elsewhere) overlap, the last request
+     * wins.
      *
-     * @return the number of workers aimed at after the clamp
+     * @return the number of workers reached: the request after the clamp, or a later request that
+     *     arrived meanwhile
      */
     public int scale(int n) {
         stopAdapting();
-        return workers.scale(n);
+        return scaler.scale(n, Instant.now()).reached();
     }
 
     /**
@@ -141,7 +149,7 @@ public final class KubeCluster implements AutoCloseable {
      */
     public int scaleUp(int n) {
         stopAdapting();
-        return workers.scaleUp(n);
+        return scaler.scale(Math.max(n, workers.liveCount()), Instant.now()).reached();
     }
 
     /** Retires and removes these workers, given by pod name, Dask worker name or Dask address. */
@@ -160,7 +168,11 @@ public final class KubeCluster implements AutoCloseable {
         ensureOpen();
         stopAdapting();
         recordAdaptiveBounds(Optional.of(new AdaptiveBounds(options.minimum(), options.maximum())));
-        adaptive = AdaptiveLoop.start(options, workers, model.name());
+        adaptive =
+                AdaptiveLoop.start(
+                        options,
+                        new RecordingAdaptiveCluster(workers, desiredWorkers, scaler),
+                        model.name());
         return adaptive;
     }
 
@@ -355,6 +367,15 @@ public final class KubeCluster implements AutoCloseable {
                 && client.configMaps().inNamespace(namespace()).withName(name()).get() == null;
     }
 
+    /**
+     * A watch over this cluster's scheduler and workers that replaces lost workers; close it when
+     * done.
+     */
+    public ClusterWatch watch() {
+        ensureOpen();
+        return new ClusterWatch(client, model, localScheduler == null, scheduler, scaler);
+    }
+
     /** The client this cluster uses to talk to its scheduler. */
     public SchedulerClient schedulerClient() {
         return scheduler;
@@ -401,6 +422,23 @@ public final class KubeCluster implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        log.info("Closing cluster {}", name());
+        release(true);
+    }
+
+    /**
+     * Closes what this process holds (scheduler connection, port-forward, a local scheduler) and
+     * deletes nothing: for when Kubernetes itself is gone and a delete could only wait for it.
+     * Idempotent; {@link #close} does nothing afterwards.
+     */
+    public synchronized void abandon() {
+        if (closed.compareAndSet(false, true)) {
+            log.warn("Abandoning cluster {}: its Kubernetes objects are left as they are", name());
+            release(false);
+        }
+    }
+
+    private void release(boolean deleteObjects) {
         if (shutdownHook != null) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -408,11 +446,12 @@ public final class KubeCluster implements AutoCloseable {
                 // Called from the hook itself: nothing to remove.
             }
         }
-        log.info("Closing cluster {}", name());
         stopAdapting();
         scheduler.close();
         closeEndpoint(endpoint);
-        objects.deleteAll(model, POD_DELETION_WAIT);
+        if (deleteObjects) {
+            objects.deleteAll(model, POD_DELETION_WAIT);
+        }
         if (localScheduler != null) {
             localScheduler.close();
         }
@@ -631,7 +670,7 @@ public final class KubeCluster implements AutoCloseable {
             }
             if (scaleOnStart && spec.countStart() > 0) {
                 try {
-                    cluster.workers.scale(spec.countStart());
+                    cluster.scale(spec.countStart());
                 } catch (RuntimeException e) {
                     cluster.close();
                     throw e;

@@ -5,6 +5,11 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.File;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How this process reaches Kubernetes: the in-cluster service account when it runs in a pod, else
@@ -24,8 +31,15 @@ import java.util.stream.Stream;
  */
 public final class KubernetesAccess {
 
+    private static final Logger log = LoggerFactory.getLogger(KubernetesAccess.class);
     static final String DEFAULT_NAMESPACE = "default";
-    static final Duration REACH_TIMEOUT = Duration.ofSeconds(4);
+
+    /**
+     * Long enough for a cold JVM's first TLS request on a loaded machine (4 s, then 10 s, were not:
+     * seven commands started at once on 2 cores with a load of 20 needed more), far shorter than
+     * the client's retries. A server that refuses is reported at once, not after this.
+     */
+    public static final Duration REACH_TIMEOUT = Duration.ofSeconds(30);
 
     private KubernetesAccess() {}
 
@@ -64,6 +78,7 @@ public final class KubernetesAccess {
      */
     public static void requireReachable(KubernetesClient client, Duration timeout) {
         String server = client.getConfiguration().getMasterUrl();
+        refuseAtOnceIfRefused(client.getConfiguration(), timeout);
         CompletableFuture<Object> version =
                 CompletableFuture.supplyAsync(client::getKubernetesVersion);
         try {
@@ -95,6 +110,36 @@ public final class KubernetesAccess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClusterException("interrupted while reaching Kubernetes at " + server, e);
+        }
+    }
+
+    /**
+     * A plain TCP connection to the API server first, so that a server that refuses connections is
+     * named at once rather than after the client's retries fill {@code timeout}. Skipped when a
+     * proxy is configured: only the proxy may be reachable from here.
+     */
+    private static void refuseAtOnceIfRefused(Config config, Duration timeout) {
+        if (config.getHttpsProxy() != null || config.getHttpProxy() != null) {
+            return;
+        }
+        URI uri = URI.create(config.getMasterUrl());
+        if (uri.getHost() == null) {
+            return;
+        }
+        int port = uri.getPort() != -1 ? uri.getPort() : "http".equals(uri.getScheme()) ? 80 : 443;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), port), (int) timeout.toMillis());
+        } catch (ConnectException refused) {
+            throw new ClusterException(
+                    "cannot reach Kubernetes at "
+                            + config.getMasterUrl()
+                            + ": "
+                            + refused.getMessage()
+                            + "; check that it runs and that --kubeconfig/--context name it",
+                    refused);
+        } catch (IOException other) {
+            // Unknown host, a timeout: the client's own request reports it, in its words.
+            log.debug("TCP check of {} inconclusive: {}", config.getMasterUrl(), other.toString());
         }
     }
 

@@ -101,6 +101,29 @@ final class WorkerPool implements AdaptiveCluster {
         return plan.target();
     }
 
+    /**
+     * Whether the pods already make {@code workers} workers: nothing to create, retire or delete
+     * (ended pods, which no longer count, aside). Reads only.
+     */
+    boolean reached(int workers) {
+        WorkerPlan plan = WorkerPlan.toReach(observe(), workers, countMax);
+        return plan.toCreate() == 0
+                && plan.unregisteredToDelete().isEmpty()
+                && plan.workersToChoose() == 0;
+    }
+
+    /** Pods that count as workers now (not ended, not being deleted). Reads only. */
+    int liveCount() {
+        return (int) listPods().stream().filter(WorkerPool::counts).count();
+    }
+
+    private static boolean counts(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return pod.getMetadata().getDeletionTimestamp() == null
+                && !"Succeeded".equals(phase)
+                && !"Failed".equals(phase);
+    }
+
     /** Grows to {@code workers} if there are fewer; never shrinks. Returns the number aimed at. */
     synchronized int scaleUp(int workers) {
         WorkerPlan plan = WorkerPlan.toReach(observe(), workers, countMax);
