@@ -3,6 +3,7 @@ package io.daskkubernetes.cluster;
 import io.daskkubernetes.adapt.AdaptiveLoop;
 import io.daskkubernetes.config.ClusterSettingsResolver;
 import io.daskkubernetes.config.DaskConfig;
+import io.daskkubernetes.config.LeaseDurationSetting;
 import io.daskkubernetes.config.PodTemplateFiles;
 import io.daskkubernetes.config.UnusedConfigKeys;
 import io.daskkubernetes.model.AdaptiveBounds;
@@ -65,6 +66,7 @@ public final class KubeCluster implements AutoCloseable {
     private final StartSpans startSpans;
     private final WorkerPool workers;
     private final ExecutorService podCreators;
+    private final LeaseRenewer leaseRenewer;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
     private AdaptiveLoop adaptive;
@@ -80,6 +82,7 @@ public final class KubeCluster implements AutoCloseable {
         this.scheduler = started.scheduler;
         this.startSpans = started.spans;
         this.podCreators = started.podCreators;
+        this.leaseRenewer = started.leaseRenewer;
         this.workers =
                 new WorkerPool(client, model, () -> scheduler, settings.countMax(), podCreators);
         this.shutdownHook =
@@ -382,6 +385,7 @@ public final class KubeCluster implements AutoCloseable {
             }
         }
         log.info("Closing cluster {}", name());
+        leaseRenewer.close();
         stopAdapting();
         scheduler.close();
         closeEndpoint(endpoint);
@@ -439,6 +443,7 @@ public final class KubeCluster implements AutoCloseable {
         private String schedulerProgram = "dask-scheduler";
         private boolean closeAtExit = true;
         private boolean scaleOnStart = true;
+        private Duration leaseDuration;
 
         private Builder() {}
 
@@ -499,6 +504,15 @@ public final class KubeCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long the cluster outlives this client's last renewal of its lease; {@code
+         * kubernetes.lease-duration} (60 s) otherwise.
+         */
+        public Builder leaseDuration(Duration duration) {
+            this.leaseDuration = duration;
+            return this;
+        }
+
         public Builder affinityMode(AffinityMode mode) {
             specOptions.add(spec -> spec.affinityMode(mode));
             return this;
@@ -553,7 +567,7 @@ public final class KubeCluster implements AutoCloseable {
          * resolved and checked, with nothing created.
          */
         public ClusterSettings settings() {
-            DaskConfig resolvedConfig = config != null ? config : DaskConfig.load();
+            DaskConfig resolvedConfig = resolvedConfig();
             ClusterSettingsResolver resolver = ClusterSettingsResolver.of(resolvedConfig);
             specOptions.forEach(option -> option.accept(resolver));
             ClusterSettings settings = resolver.resolve();
@@ -566,16 +580,27 @@ public final class KubeCluster implements AutoCloseable {
             return settings;
         }
 
+        private DaskConfig resolvedConfig() {
+            if (config == null) {
+                config = DaskConfig.load();
+            }
+            return config;
+        }
+
         /** Validates everything, then creates the cluster and waits for its scheduler. */
         public KubeCluster start() {
             ClusterSettings spec = settings();
+            ClientLifetime lifetime =
+                    ClientLifetime.ofThisProcess(
+                            LeaseDurationSetting.resolve(resolvedConfig(), leaseDuration));
             boolean ownsClient = client == null;
             KubernetesClient kubernetes = ownsClient ? KubernetesAccess.connect(context) : client;
             KubeCluster cluster;
             try {
                 cluster =
                         new KubeCluster(
-                                new ClusterStart(kubernetes, ownsClient, spec, closeAtExit)
+                                new ClusterStart(
+                                                kubernetes, ownsClient, spec, closeAtExit, lifetime)
                                         .run(schedulerProgram));
             } catch (RuntimeException e) {
                 if (ownsClient) {
