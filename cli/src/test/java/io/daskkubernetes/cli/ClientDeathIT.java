@@ -100,7 +100,9 @@ class ClientDeathIT {
                 .atMost(quietLonger.plusSeconds(10))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> runningPods(name).size() == 2);
-        assertThat(lease(kubeconfig, name)).isEqualTo("held");
+        assertThat(lease(kubeconfig, name))
+                .as("the live client renews the lease\n%s", cluster.describe())
+                .isEqualTo("held");
         step("still running, idle, after lease + idle timeout with its client alive");
 
         cluster.handle().destroyForcibly(); // SIGKILL: no shutdown hook, no close()

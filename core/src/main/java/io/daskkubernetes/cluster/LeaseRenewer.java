@@ -53,7 +53,9 @@ final class LeaseRenewer implements AutoCloseable {
         this.lease = lease;
         this.clock = clock;
         this.timer =
-                Executors.newSingleThreadScheduledExecutor(
+                // Two threads: a slow scheduler must not delay the renewals on the owner.
+                Executors.newScheduledThreadPool(
+                        2,
                         runnable -> {
                             Thread thread = new Thread(runnable, "dask-lease-" + name);
                             thread.setDaemon(true);
@@ -71,7 +73,9 @@ final class LeaseRenewer implements AutoCloseable {
         LeaseRenewer renewer = new LeaseRenewer(client, namespace, name, lease, clock);
         long period = Math.max(250, lease.duration().toMillis() / 3);
         renewer.timer.scheduleWithFixedDelay(
-                renewer::renewOnce, period, period, TimeUnit.MILLISECONDS);
+                renewer::renewOnOwner, period, period, TimeUnit.MILLISECONDS);
+        renewer.timer.scheduleWithFixedDelay(
+                renewer::renewWithScheduler, period, period, TimeUnit.MILLISECONDS);
         return renewer;
     }
 
@@ -81,13 +85,8 @@ final class LeaseRenewer implements AutoCloseable {
         timer.execute(this::renewWithScheduler);
     }
 
-    /** One renewal, on the owner then with the scheduler; failures are logged and retried. */
-    void renewOnce() {
-        renewOnOwner();
-        renewWithScheduler();
-    }
-
-    private void renewOnOwner() {
+    /** One renewal on the owner; a failure is logged and the next one tried. */
+    void renewOnOwner() {
         ClusterLease renewed = lease.renewedAt(clock.instant());
         try {
             // A merge patch of the annotations only, without a resourceVersion: it cannot conflict

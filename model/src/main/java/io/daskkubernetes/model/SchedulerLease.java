@@ -45,11 +45,10 @@ public final class SchedulerLease {
 
 
             def dask_setup(scheduler):
-                lease = {
-                    "renewed": time.monotonic(),
-                    "duration": float(os.environ.get("%s", "60")),
-                    "expired": False,
-                }
+                duration = float(os.environ.get("%s", "60"))
+                # Until the client first reaches the scheduler (after its pod is ready), at least
+                # a minute: a slow start must not look like a dead client.
+                lease = {"renewed": time.monotonic(), "duration": max(duration, 60.0), "expired": False}
 
                 def renew(duration=None, holder=None):
                     if duration is not None:
