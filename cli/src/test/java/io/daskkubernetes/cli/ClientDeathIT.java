@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.daskkubernetes.cli.Launcher.Finished;
+import io.daskkubernetes.model.ClusterLease;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,9 +102,12 @@ class ClientDeathIT {
                 .atMost(quietLonger.plusSeconds(10))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> runningPods(name).size() == 2);
-        assertThat(lease(kubeconfig, name))
-                .as("the live client renews the lease\n%s", cluster.describe())
-                .isEqualTo("held");
+        ClusterLease held =
+                ClusterLease.of(kubernetes.configMaps().inNamespace("default").withName(name).get())
+                        .orElseThrow();
+        assertThat(held.expired(Instant.now()))
+                .as("the live client renews the lease: %s\n%s", held, cluster.describe())
+                .isFalse();
         step("still running, idle, after lease + idle timeout with its client alive");
 
         cluster.handle().destroyForcibly(); // SIGKILL: no shutdown hook, no close()
@@ -183,10 +188,23 @@ class ClientDeathIT {
         throw new AssertionError("cluster " + name + " not listed: " + list.describe());
     }
 
+    /**
+     * Runs a command; again, at most twice, when the runtime's API did not answer the command's 4 s
+     * reachability check (a machine shared with parallel builds), which is not what is tested here.
+     */
     private Finished kubernetesCommand(String kubeconfig, String... arguments) {
         List<String> all = new ArrayList<>(List.of("--kubeconfig", kubeconfig));
         all.addAll(List.of(arguments));
-        return Launcher.run(output, COMMAND, all.toArray(String[]::new));
+        Finished finished = Launcher.run(output, COMMAND, all.toArray(String[]::new));
+        for (int retry = 0;
+                retry < 2
+                        && finished.exitCode() != 0
+                        && finished.stderr().contains("did not answer within");
+                retry++) {
+            step("API did not answer the reachability check; running again: " + all);
+            finished = Launcher.run(output, COMMAND, all.toArray(String[]::new));
+        }
+        return finished;
     }
 
     private void step(String what) {
