@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             ScaleCommand.class,
             LogsCommand.class,
             DeleteCommand.class,
+            GcCommand.class,
             LintCommand.class,
             LocalCommand.class,
             OperatorCommand.class,

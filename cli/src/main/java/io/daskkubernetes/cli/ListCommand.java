@@ -39,7 +39,8 @@ final class ListCommand implements Callable<Integer> {
                             "WORKERS",
                             "RUNNING",
                             "ADDRESS (FROM HERE)",
-                            "ADDRESS (IN CLUSTER)"),
+                            "ADDRESS (IN CLUSTER)",
+                            "LEASE"),
                     c ->
                             List.of(
                                     c.name(),
@@ -51,7 +52,8 @@ final class ListCommand implements Callable<Integer> {
                                     c.schedulerAddressFromHere() == null
                                             ? "- (not reachable from here)"
                                             : c.schedulerAddressFromHere(),
-                                    String.valueOf(c.schedulerAddress())));
+                                    String.valueOf(c.schedulerAddress()),
+                                    c.lease()));
             return 0;
         }
     }

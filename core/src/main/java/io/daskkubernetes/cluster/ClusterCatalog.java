@@ -1,6 +1,7 @@
 package io.daskkubernetes.cluster;
 
 import io.daskkubernetes.model.AdaptiveBounds;
+import io.daskkubernetes.model.ClusterLease;
 import io.daskkubernetes.model.ClusterModel;
 import io.daskkubernetes.model.DaskLabels;
 import io.daskkubernetes.model.SchedulerPorts;
@@ -161,6 +162,22 @@ public final class ClusterCatalog {
         new ClusterObjects(client, namespace).deleteAll(model, WAIT);
     }
 
+    /**
+     * Deletes the cluster if its lease has expired, reading its owner again first: a client that
+     * renewed since it was listed keeps its cluster.
+     *
+     * @return the expired lease of the deleted cluster, or empty when it was not deleted
+     */
+    public Optional<ClusterLease> deleteIfExpired(String namespace, String name) {
+        ConfigMap owner = owner(namespace, name);
+        Optional<ClusterLease> lease = ClusterLeases.expired(owner, Instant.now());
+        if (lease.isPresent()) {
+            new ClusterObjects(client, namespace)
+                    .deleteAll(ClusterModel.fromOwner(owner, new SecureRandom()), WAIT);
+        }
+        return lease;
+    }
+
     private SchedulerEndpoint reachScheduler(ConfigMap owner, ClusterModel model) {
         if ("local".equals(owner.getData().get("deploy-mode"))) {
             // The scheduler runs in the process that started the cluster, at the address its
@@ -241,7 +258,8 @@ public final class ClusterCatalog {
                 running,
                 inCluster,
                 addressFromHere(namespace, name, inCluster),
-                created == null ? null : Instant.parse(created));
+                created == null ? null : Instant.parse(created),
+                ClusterLeases.state(owner, Instant.now()));
     }
 
     /**

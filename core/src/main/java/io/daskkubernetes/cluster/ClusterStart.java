@@ -33,6 +33,8 @@ final class ClusterStart {
     final ClusterSettings settings;
     final boolean closeAtExit;
     final ExecutorService podCreators;
+    final ClientLifetime lifetime;
+    LeaseRenewer leaseRenewer;
     ClusterModel model;
     ClusterObjects objects;
     SchedulerEndpoint endpoint;
@@ -49,8 +51,10 @@ final class ClusterStart {
             KubernetesClient client,
             boolean ownsClient,
             ClusterSettings settings,
-            boolean closeAtExit) {
+            boolean closeAtExit,
+            ClientLifetime lifetime) {
         this.client = client;
+        this.lifetime = lifetime;
         this.ownsClient = ownsClient;
         this.settings = settings;
         this.closeAtExit = closeAtExit;
@@ -101,6 +105,9 @@ final class ClusterStart {
                                     URI.create(endpoint.dashboardBase()),
                                     wait);
             spans.mark("scheduler client connected");
+            if (settings.deployMode() == DeployMode.REMOTE) {
+                leaseRenewer.tellScheduler(endpoint.tcpAddress());
+            }
             log.info("Cluster {} is up: scheduler at {}", model.name(), endpoint.tcpAddress());
             return this;
         } catch (RuntimeException e) {
@@ -130,7 +137,7 @@ final class ClusterStart {
             spans.mark("TLS certificates and Secret created");
         }
         log.info("Creating scheduler for cluster {} in namespace {}", model.name(), namespace);
-        objects.create(model.schedulerPod());
+        objects.create(lifetime.scheduler(model.schedulerPod()));
         objects.create(model.schedulerService());
         model.podDisruptionBudget().ifPresent(objects::create);
         spans.mark("scheduler pod, Service and PDB created");
@@ -154,12 +161,16 @@ final class ClusterStart {
      * kept, so that a failed start never deletes objects of another cluster that had the same name.
      */
     private void createOwner(ClusterModel unowned) {
-        model = unowned.ownedBy(objects.createOwner(unowned.owner()));
+        model = unowned.ownedBy(objects.createOwner(lifetime.owner(unowned.owner(), client)));
+        leaseRenewer = lifetime.startRenewing(client, model.namespace(), model.name());
     }
 
     private void removeWhatWasCreated(RuntimeException cause) {
         log.debug("Start failed; removing what was created", cause);
         try {
+            if (leaseRenewer != null) {
+                leaseRenewer.close();
+            }
             if (scheduler != null) {
                 scheduler.close();
             }

@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param schedulerAddress the address workers use, inside the cluster
  * @param schedulerAddressFromHere an address of the scheduler that answered from this machine (a
  *     load balancer's, the cluster IP), or null when none did
+ * @param lease {@code held}, {@code expired} (its client stopped renewing: see {@code gc}), {@code
+ *     none} (made by an older version) or {@code unreadable}
  */
 public record ClusterSummary(
         String name,
@@ -22,4 +24,15 @@ public record ClusterSummary(
         int runningWorkers,
         String schedulerAddress,
         String schedulerAddressFromHere,
-        Instant created) {}
+        Instant created,
+        String lease) {
+
+    public static final String LEASE_HELD = "held";
+    public static final String LEASE_EXPIRED = "expired";
+    public static final String LEASE_NONE = "none";
+    public static final String LEASE_UNREADABLE = "unreadable";
+
+    public boolean expired() {
+        return LEASE_EXPIRED.equals(lease);
+    }
+}

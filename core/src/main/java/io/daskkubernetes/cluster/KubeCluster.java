@@ -3,6 +3,7 @@ package io.daskkubernetes.cluster;
 import io.daskkubernetes.adapt.AdaptiveLoop;
 import io.daskkubernetes.config.ClusterSettingsResolver;
 import io.daskkubernetes.config.DaskConfig;
+import io.daskkubernetes.config.LeaseDurationSetting;
 import io.daskkubernetes.config.PodTemplateFiles;
 import io.daskkubernetes.config.TlsSetting;
 import io.daskkubernetes.config.UnusedConfigKeys;
@@ -71,6 +72,7 @@ public final class KubeCluster implements AutoCloseable {
     private final DesiredWorkerCount desiredWorkers;
     private final ConvergentScaler scaler;
     private final ExecutorService podCreators;
+    private final LeaseRenewer leaseRenewer;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
     private AdaptiveLoop adaptive;
@@ -87,6 +89,7 @@ public final class KubeCluster implements AutoCloseable {
         this.tlsCredentials = started.credentials;
         this.startSpans = started.spans;
         this.podCreators = started.podCreators;
+        this.leaseRenewer = started.leaseRenewer;
         this.workers =
                 new WorkerPool(client, model, () -> scheduler, settings.countMax(), podCreators);
         this.desiredWorkers = new DesiredWorkerCount(client, model.namespace(), model.name());
@@ -446,6 +449,7 @@ public final class KubeCluster implements AutoCloseable {
                 // Called from the hook itself: nothing to remove.
             }
         }
+        leaseRenewer.close();
         stopAdapting();
         scheduler.close();
         closeEndpoint(endpoint);
@@ -506,6 +510,7 @@ public final class KubeCluster implements AutoCloseable {
         private boolean closeAtExit = true;
         private Boolean tls;
         private boolean scaleOnStart = true;
+        private Duration leaseDuration;
 
         private Builder() {}
 
@@ -566,6 +571,15 @@ public final class KubeCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long the cluster outlives this client's last renewal of its lease; {@code
+         * kubernetes.lease-duration} (60 s) otherwise.
+         */
+        public Builder leaseDuration(Duration duration) {
+            this.leaseDuration = duration;
+            return this;
+        }
+
         public Builder affinityMode(AffinityMode mode) {
             specOptions.add(spec -> spec.affinityMode(mode));
             return this;
@@ -620,7 +634,7 @@ public final class KubeCluster implements AutoCloseable {
          * resolved and checked, with nothing created.
          */
         public ClusterSettings settings() {
-            DaskConfig resolvedConfig = config != null ? config : DaskConfig.load();
+            DaskConfig resolvedConfig = resolvedConfig();
             ClusterSettingsResolver resolver = ClusterSettingsResolver.of(resolvedConfig);
             specOptions.forEach(option -> option.accept(resolver));
             ClusterSettings settings = resolver.resolve();
@@ -645,21 +659,30 @@ public final class KubeCluster implements AutoCloseable {
         }
 
         private boolean useTls() {
-            return tls != null
-                    ? tls
-                    : TlsSetting.enabled(config != null ? config : DaskConfig.load());
+            return tls != null ? tls : TlsSetting.enabled(resolvedConfig());
+        }
+
+        private DaskConfig resolvedConfig() {
+            if (config == null) {
+                config = DaskConfig.load();
+            }
+            return config;
         }
 
         /** Validates everything, then creates the cluster and waits for its scheduler. */
         public KubeCluster start() {
             ClusterSettings spec = settings();
+            ClientLifetime lifetime =
+                    ClientLifetime.ofThisProcess(
+                            LeaseDurationSetting.resolve(resolvedConfig(), leaseDuration));
             boolean ownsClient = client == null;
             KubernetesClient kubernetes = ownsClient ? KubernetesAccess.connect(context) : client;
             KubeCluster cluster;
             try {
                 cluster =
                         new KubeCluster(
-                                new ClusterStart(kubernetes, ownsClient, spec, closeAtExit)
+                                new ClusterStart(
+                                                kubernetes, ownsClient, spec, closeAtExit, lifetime)
                                         .withTls(useTls())
                                         .run(schedulerProgram));
             } catch (RuntimeException e) {

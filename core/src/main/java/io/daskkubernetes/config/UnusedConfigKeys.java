@@ -20,6 +20,7 @@ public final class UnusedConfigKeys {
                     "kubernetes.count.max",
                     "kubernetes.scheduler-service-type",
                     "kubernetes.idle-timeout",
+                    "kubernetes.lease-duration",
                     "kubernetes.deploy-mode",
                     "kubernetes.apply-default-affinity",
                     "kubernetes.scheduler-service-wait-timeout",

@@ -1,5 +1,6 @@
 package io.daskkubernetes.scheduler;
 
+import io.daskkubernetes.model.SchedulerLease;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -177,6 +178,21 @@ public final class TcpSchedulerClient implements SchedulerClient {
     }
 
     /** Asks the scheduler to echo a word back. */
+    /**
+     * Tells the scheduler that its client holds the lease for {@code duration} more (the {@code
+     * dask_kubernetes_lease} operation of {@link SchedulerLease}'s preload).
+     *
+     * @return false when the scheduler runs without that preload (it answers nothing)
+     */
+    public boolean renewLease(String holder, Duration duration) {
+        Object reply =
+                call(
+                        SchedulerLease.RENEW_OP,
+                        Map.of("duration", duration.toSeconds(), "holder", holder),
+                        timeouts.request());
+        return SchedulerLease.RENEWED.equals(reply);
+    }
+
     @Override
     public boolean healthy() {
         try {
