@@ -3,6 +3,7 @@ package io.daskkubernetes.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.daskkubernetes.local.LocalKubernetes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,20 +155,36 @@ class SimpleClusterEndToEndTest {
     @Test
     @Order(3)
     @Timeout(60)
-    void kubectlScaleOfTheGroupGivesThreeWorkersAndTheScaleSubresourceTellsTheTruth() {
-        kubectl.run("scale", "daskworkergroup", "simple-default", "--replicas=3");
+    void kubectlScaleOfTheGroupUpGivesFiveWorkers() {
+        kubectl.run("scale", "daskworkergroup", "simple-default", "--replicas=5");
 
-        awaitRegisteredWorkers(3);
-        await().atMost(PATIENCE)
-                .until(
-                        () ->
-                                kubectl.run(
-                                        "get",
-                                        "daskworkergroup",
-                                        "simple-default",
-                                        "-o",
-                                        "jsonpath={.status.replicas}"),
-                        "3"::equals);
+        awaitRegisteredWorkers(5);
+        awaitStatusReplicas(5);
+    }
+
+    @Test
+    @Order(4)
+    @Timeout(60)
+    void scalingDownToThreeKeepsFiftyPersistedResultsWithoutRecomputingThem() {
+        PersistedResults.Started persisted =
+                PersistedResults.persist("tcp://" + serviceIp() + ":8786", PATIENCE);
+        try (PersistedResults client = persisted.client()) {
+            assertThat(persisted.report().path("persisted").asInt())
+                    .isEqualTo(PersistedResults.COUNT);
+            // spread over more workers than will remain, so the scale-down must move results
+            assertThat(persisted.report().path("workers").asInt()).isGreaterThan(3);
+
+            kubectl.run("scale", "daskworkergroup", "simple-default", "--replicas=3");
+
+            awaitRegisteredWorkers(3);
+            awaitStatusReplicas(3);
+            JsonNode check = client.check(Duration.ofSeconds(20));
+            assertThat(check.path("correct").asBoolean()).as("%s", check).isTrue();
+            assertThat(check.path("computedOnce").asInt())
+                    .as("%s", check)
+                    .isEqualTo(PersistedResults.COUNT);
+            assertThat(check.path("computedMoreThanOnce").asInt()).isZero();
+        }
         assertThat(column(kubectl.run("get", "daskworkergroup", "simple-default"), "WORKERS"))
                 .isEqualTo("3");
         assertThat(
@@ -179,7 +196,7 @@ class SimpleClusterEndToEndTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     @Timeout(60)
     void aDeletedWorkerPodIsReplaced() {
         String victim = workerPods().get(0);
@@ -195,7 +212,7 @@ class SimpleClusterEndToEndTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     @Timeout(60)
     void scalingDownRetiresWorkersTheSchedulerChoseAndDeletesOnlyTheirPods() {
         List<String> before = workerPods();
@@ -224,7 +241,7 @@ class SimpleClusterEndToEndTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @Timeout(60)
     void kubectlScaleOfTheClusterReachesItsDefaultGroup() {
         kubectl.run("scale", "daskcluster", "simple", "--replicas=4");
@@ -242,10 +259,15 @@ class SimpleClusterEndToEndTest {
                 .until(
                         () -> column(kubectl.run("get", "daskcluster", "simple"), "WORKERS"),
                         "4"::equals);
+        // upstream's printer columns, in upstream's order
+        assertThat(header(kubectl.run("get", "dsk", "simple")))
+                .containsExactly("NAME", "WORKERS", "STATUS", "AGE");
+        assertThat(header(kubectl.run("get", "daskworkers", "simple-default")))
+                .containsExactly("NAME", "WORKERS", "CURRENT", "CLUSTER", "AGE");
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @Timeout(60)
     void aDeletedSchedulerPodIsMadeAgainAndBecomesReady() {
         String serviceBefore = serviceIp();
@@ -285,7 +307,7 @@ class SimpleClusterEndToEndTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @Timeout(60)
     void anInvalidNameGivesPhaseErrorNamingTheRuleAndMakesNothing(@TempDir Path dir)
             throws java.io.IOException {
@@ -322,7 +344,7 @@ class SimpleClusterEndToEndTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     @Timeout(60)
     void aSecondWorkerGroupJoinsWithItsOwnWorkersAndBelongsToTheCluster() {
         kubectl.run("apply", "-f", MANIFESTS.resolve("simpleworkergroup.yaml").toString());
@@ -364,7 +386,7 @@ class SimpleClusterEndToEndTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     @Timeout(60)
     void deletingTheClusterRemovesEverything() {
         kubectl.run("delete", "daskcluster", "simple", "--wait=false");
@@ -382,6 +404,19 @@ class SimpleClusterEndToEndTest {
                                                 .isEmpty()
                                         && kubectl.run("get", "daskworkergroups", "-o", "name")
                                                 .isEmpty());
+    }
+
+    private void awaitStatusReplicas(int count) {
+        await().atMost(PATIENCE)
+                .until(
+                        () ->
+                                kubectl.run(
+                                        "get",
+                                        "daskworkergroup",
+                                        "simple-default",
+                                        "-o",
+                                        "jsonpath={.status.replicas}"),
+                        String.valueOf(count)::equals);
     }
 
     private void awaitRegisteredWorkers(int count) {
@@ -408,6 +443,10 @@ class SimpleClusterEndToEndTest {
     private String serviceIp() {
         return kubectl.run(
                 "get", "service", "simple-scheduler", "-o", "jsonpath={.spec.clusterIP}");
+    }
+
+    private static List<String> header(String table) {
+        return Arrays.asList(table.lines().findFirst().orElse("").trim().split("\\s+"));
     }
 
     /** The cell of {@code header} in the first row of kubectl's table output. */
