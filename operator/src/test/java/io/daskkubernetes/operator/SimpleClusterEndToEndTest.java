@@ -1,6 +1,7 @@
 package io.daskkubernetes.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -404,6 +405,48 @@ class SimpleClusterEndToEndTest {
                                                 .isEmpty()
                                         && kubectl.run("get", "daskworkergroups", "-o", "name")
                                                 .isEmpty());
+    }
+
+    @Test
+    @Order(12)
+    @Timeout(60)
+    void aNegativeReplicaCountOrAMissingSchedulerIsRefusedAtAdmissionAndNothingIsMade(
+            @TempDir Path dir) throws java.io.IOException {
+        String upstream = Files.readString(MANIFESTS.resolve("simplecluster.yaml"));
+        Path negative = dir.resolve("negative.yaml");
+        Files.writeString(
+                negative,
+                upstream.replace("name: simple\n", "name: negative\n")
+                        .replace("replicas: 2", "replicas: -1"));
+        Path noScheduler = dir.resolve("no-scheduler.yaml");
+        String renamed = upstream.replace("name: simple\n", "name: no-scheduler\n");
+        Files.writeString(noScheduler, renamed.substring(0, renamed.indexOf("  scheduler:\n")));
+
+        assertThatThrownBy(() -> kubectl.run("apply", "-f", negative.toString()))
+                .hasMessageContaining(
+                        "spec.worker.replicas: Invalid value: -1: spec.worker.replicas in body"
+                                + " should be greater than or equal to 0");
+        assertThatThrownBy(() -> kubectl.run("apply", "-f", noScheduler.toString()))
+                .hasMessageContaining("spec.scheduler: Required value");
+        assertThat(kubectl.run("get", "daskclusters,daskworkergroups", "-o", "name"))
+                .doesNotContain("negative", "no-scheduler");
+        assertThat(
+                        kubectl.run(
+                                "get",
+                                "pods,services",
+                                "-l",
+                                "dask.org/cluster-name in (negative,no-scheduler)",
+                                "-o",
+                                "name"))
+                .isEmpty();
+        // upstream's DaskJob manifest is admitted (server-side dry run: nothing is made)
+        assertThat(
+                        kubectl.run(
+                                "apply",
+                                "--dry-run=server",
+                                "-f",
+                                MANIFESTS.resolve("simplejob.yaml").toString()))
+                .contains("daskjob.kubernetes.dask.org/simple-job created (server dry run)");
     }
 
     private void awaitStatusReplicas(int count) {
