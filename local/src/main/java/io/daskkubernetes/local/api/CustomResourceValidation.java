@@ -136,6 +136,9 @@ final class CustomResourceValidation {
         if (schema.isPresent()) {
             ObjectNode body = (ObjectNode) object;
             SchemaPruning.pruneObject(schema.get(), body);
+            for (String field : List.of("spec", "status")) {
+                SchemaDefaults.apply(schema.get().path("properties").path(field), body.get(field));
+            }
             violations.check(schema.get(), withoutMetadata(body), "");
         }
         if (violations.isEmpty()) {

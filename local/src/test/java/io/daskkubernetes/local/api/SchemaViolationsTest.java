@@ -18,7 +18,8 @@ class SchemaViolationsTest {
                     {"type": "object", "properties": {
                       "spec": {"type": "object", "required": ["worker", "mode"], "properties": {
                         "worker": {"type": "object", "required": ["spec"], "properties": {
-                          "replicas": {"type": "integer", "minimum": 0.0, "maximum": 100},
+                          "replicas": {"type": "integer", "minimum": 0.0, "maximum": 100,
+                                       "default": 1},
                           "spec": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
                           "port": {"x-kubernetes-int-or-string": true,
                                    "anyOf": [{"type": "integer"}, {"type": "string"}]}}},
@@ -132,6 +133,17 @@ class SchemaViolationsTest {
                                    "worker": {"spec": {"anything": {"goes": 1}}}},
                                  "status": {"phase": "Running"}}
                                 """));
+    }
+
+    @Test
+    void defaultsFillInWhatIsAbsentWhereItsParentIsThere() {
+        JsonNode object = json("{\"spec\": {\"mode\": \"fast\", \"worker\": {\"spec\": {}}}}");
+        SchemaDefaults.apply(SCHEMA.at("/properties/spec"), object.get("spec"));
+        assertThat(object.at("/spec/worker/replicas").asInt()).isEqualTo(1);
+
+        JsonNode kept = json("{\"spec\": {\"worker\": {\"replicas\": 0}}}");
+        SchemaDefaults.apply(SCHEMA.at("/properties/spec"), kept.get("spec"));
+        assertThat(kept.at("/spec/worker/replicas").asInt()).isZero();
     }
 
     private static JsonNode json(String text) {
