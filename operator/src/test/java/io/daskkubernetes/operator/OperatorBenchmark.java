@@ -51,7 +51,7 @@ class OperatorBenchmark {
             CustomResourceDefinitions.install(local.client());
             Kubectl kubectl = new Kubectl(local.kubeconfig());
             try (OperatorProcess operator =
-                    OperatorProcess.start(local.kubeconfig(), Duration.ofSeconds(60))) {
+                    OperatorProcess.start(local.kubeconfig(), Duration.ofSeconds(120), List.of())) {
                 ManyClusters many = manyClusters(local.client(), kubectl, operator, dir);
                 List<Long> operatorStarts = new ArrayList<>();
                 List<Long> kubeStarts = new ArrayList<>();

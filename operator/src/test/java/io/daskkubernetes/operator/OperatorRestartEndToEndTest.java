@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 class OperatorRestartEndToEndTest {
 
     private static final Path MANIFESTS = Path.of("..", "examples", "operator");
-    private static final Duration PATIENCE = Duration.ofSeconds(50);
+    private static final Duration PATIENCE = Duration.ofSeconds(70);
     private static final String WORKERS = "dask.org/workergroup-name=simple-default";
 
     private LocalKubernetes local;
@@ -67,7 +67,7 @@ class OperatorRestartEndToEndTest {
 
     @Test
     @Order(1)
-    @Timeout(60)
+    @Timeout(90)
     void aClusterOfTwoWorkersRunsAndHoldsFiftyResults() {
         kubectl.run("apply", "-f", MANIFESTS.resolve("simplecluster.yaml").toString());
 
@@ -91,7 +91,7 @@ class OperatorRestartEndToEndTest {
 
     @Test
     @Order(2)
-    @Timeout(60)
+    @Timeout(90)
     void killedWhileTheClusterRunsTheRestartedOperatorAdoptsEveryPod() {
         List<String> before = workerPods();
         String scheduler = schedulerUid();
@@ -113,7 +113,7 @@ class OperatorRestartEndToEndTest {
 
     @Test
     @Order(3)
-    @Timeout(60)
+    @Timeout(90)
     void killedInTheMiddleOfAScaleDownItConvergesAndNoResultIsLost() {
         List<String> before = workerPods();
         kubectl.run("scale", "daskworkergroup", "simple-default", "--replicas=1");
