@@ -122,7 +122,8 @@ class OperatorBenchmark {
             long allPodsRunningMillis,
             int pods,
             long heapMiB,
-            long rssMiB) {}
+            long rssMiB,
+            long appliedMillis) {}
 
     private static ManyClusters manyClusters(
             KubernetesClient client, Kubectl kubectl, OperatorProcess operator, Path dir)
