@@ -42,6 +42,8 @@ class OperatorRestartEndToEndTest {
         try {
             CustomResourceDefinitions.install(local.client());
             kubectl = new Kubectl(local.kubeconfig());
+            // kubectl's first apply fetches discovery and OpenAPI: done here, once, untimed
+            kubectl.warmUp(MANIFESTS.resolve("simplecluster.yaml"));
             operator = OperatorProcess.start(local.kubeconfig(), PATIENCE);
         } catch (RuntimeException | AssertionError e) {
             local.close();

@@ -48,6 +48,9 @@ class SimpleClusterEndToEndTest {
             throw e;
         }
         kubectl = new Kubectl(local.kubeconfig());
+        // kubectl's first apply fetches discovery and the OpenAPI documents to validate against;
+        // on busy cores that takes tens of seconds, which are not the operator's: done here, once
+        kubectl.warmUp(MANIFESTS.resolve("simplecluster.yaml"));
     }
 
     @AfterAll
