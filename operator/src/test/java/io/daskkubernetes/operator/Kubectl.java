@@ -23,6 +23,15 @@ final class Kubectl {
         return exec(command, 30);
     }
 
+    /**
+     * Fills kubectl's discovery and OpenAPI cache with a client-side dry run of {@code manifest}.
+     */
+    void warmUp(Path manifest) {
+        exec(
+                List.of("/usr/bin/kubectl", "apply", "--dry-run=client", "-f", manifest.toString()),
+                180);
+    }
+
     String exec(List<String> command, int timeoutSeconds) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
         builder.environment().put("KUBECONFIG", kubeconfig.toString());

@@ -43,6 +43,7 @@ public final class ApiDispatcher extends Dispatcher {
     private final FieldValidation fieldValidation = new FieldValidation();
     private final ScaleSubresource scale;
     private final CustomResourceColumns customResourceColumns;
+    private final CustomResourceValidation customResources;
 
     public ApiDispatcher(
             ObjectStore store,
@@ -62,6 +63,7 @@ public final class ApiDispatcher extends Dispatcher {
         this.openApi = new OpenApiEndpoint(discovery);
         this.scale = new ScaleSubresource(store, discovery);
         this.customResourceColumns = new CustomResourceColumns(store);
+        this.customResources = new CustomResourceValidation(store);
     }
 
     private volatile Runnable deletionListener = () -> {};
@@ -87,7 +89,8 @@ public final class ApiDispatcher extends Dispatcher {
                     method.equals("DELETE")
                             ? DeleteOptions.of(path, options, RequestBodies.text(request))
                             : null;
-            RecordedRequest checked = checkBody(request, path, method);
+            RecordedRequest checked =
+                    customResources.admitWrite(checkBody(request, path, method), path, method);
             List<String> warnings = validateFields(checked, path, method);
             boolean dryRun = options.dryRun() || (deleteOptions != null && deleteOptions.dryRun());
             MockResponse response =
@@ -111,6 +114,8 @@ public final class ApiDispatcher extends Dispatcher {
             return response;
         } catch (ApiException e) {
             return e.toResponse();
+        } catch (CustomResourceValidation.Rejected e) {
+            return e.response();
         } catch (AdmissionException e) {
             return ApiResponses.status(422, "Invalid", e.getMessage());
         } catch (LogRequestException e) {
@@ -416,6 +421,7 @@ public final class ApiDispatcher extends Dispatcher {
                         }
                     }
                     keepIdentity(stored, (ObjectNode) patched);
+                    customResources.admitPatched(path, patched);
                     JsonNode equivalent = JsonDiff.asJson(stored, patched);
                     MockResponse answer =
                             store.handle(

@@ -18,5 +18,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
         name = "Maximum",
         jsonPath = ".spec.maximum",
         type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 public class DaskAutoscaler extends CustomResource<DaskAutoscalerSpec, Void>
         implements Namespaced {}

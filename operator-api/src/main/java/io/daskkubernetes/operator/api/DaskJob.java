@@ -11,6 +11,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(DaskCluster.VERSION)
 @AdditionalPrinterColumn(name = "Status", jsonPath = ".status.jobStatus")
 @AdditionalPrinterColumn(
+        name = "Number Of Workers",
+        jsonPath = ".spec.cluster.spec.worker.replicas",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
         name = "Age",
         jsonPath = ".metadata.creationTimestamp",
         type = AdditionalPrinterColumn.Type.DATE)

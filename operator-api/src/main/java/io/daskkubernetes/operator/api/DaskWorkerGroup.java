@@ -11,15 +11,16 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(DaskCluster.GROUP)
 @Version(DaskCluster.VERSION)
 @ShortNames("daskworkers")
-@AdditionalPrinterColumn(name = "Cluster", jsonPath = ".spec.cluster")
+// upstream's Workers (asked for) and Age, with the live worker pods and the cluster between them
 @AdditionalPrinterColumn(
-        name = "Desired",
+        name = "Workers",
         jsonPath = ".spec.worker.replicas",
         type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(
-        name = "Workers",
+        name = "Current",
         jsonPath = ".status.replicas",
         type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Cluster", jsonPath = ".spec.cluster")
 @AdditionalPrinterColumn(
         name = "Age",
         jsonPath = ".metadata.creationTimestamp",
