@@ -50,8 +50,9 @@ class OperatorBenchmark {
         try (LocalKubernetes local = LocalKubernetes.builder().start()) {
             CustomResourceDefinitions.install(local.client());
             Kubectl kubectl = new Kubectl(local.kubeconfig());
-            try (OperatorProcess operator =
-                    OperatorProcess.start(local.kubeconfig(), Duration.ofSeconds(120), List.of())) {
+            try (OperatorChildProcess operator =
+                    OperatorChildProcess.start(
+                            local.kubeconfig(), Duration.ofSeconds(120), List.of())) {
                 ManyClusters many = manyClusters(local.client(), kubectl, operator, dir);
                 List<Long> operatorStarts = new ArrayList<>();
                 List<Long> kubeStarts = new ArrayList<>();
@@ -126,7 +127,7 @@ class OperatorBenchmark {
             long appliedMillis) {}
 
     private static ManyClusters manyClusters(
-            KubernetesClient client, Kubectl kubectl, OperatorProcess operator, Path dir)
+            KubernetesClient client, Kubectl kubectl, OperatorChildProcess operator, Path dir)
             throws Exception {
         client.namespaces()
                 .resource(

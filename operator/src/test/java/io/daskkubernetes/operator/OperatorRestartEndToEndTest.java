@@ -33,7 +33,7 @@ class OperatorRestartEndToEndTest {
 
     private LocalKubernetes local;
     private Kubectl kubectl;
-    private OperatorProcess operator;
+    private OperatorChildProcess operator;
     private PersistedResults results;
 
     @BeforeAll
@@ -44,7 +44,7 @@ class OperatorRestartEndToEndTest {
             kubectl = new Kubectl(local.kubeconfig());
             // kubectl's first apply fetches discovery and OpenAPI: done here, once, untimed
             kubectl.warmUp(MANIFESTS.resolve("simplecluster.yaml"));
-            operator = OperatorProcess.start(local.kubeconfig(), PATIENCE);
+            operator = OperatorChildProcess.start(local.kubeconfig(), PATIENCE);
         } catch (RuntimeException | AssertionError e) {
             local.close();
             throw e;
@@ -102,7 +102,7 @@ class OperatorRestartEndToEndTest {
         assertThat(operator.exitValue()).isEqualTo(137); // 128 + SIGKILL
         // asked for while no operator runs: the new one must add exactly one worker
         kubectl.run("scale", "daskworkergroup", "simple-default", "--replicas=3");
-        operator = OperatorProcess.start(local.kubeconfig(), PATIENCE);
+        operator = OperatorChildProcess.start(local.kubeconfig(), PATIENCE);
 
         awaitWorkers(3);
         assertThat(workerPods()).containsAll(before);
@@ -123,7 +123,7 @@ class OperatorRestartEndToEndTest {
         operator.awaitLine("retired [", PATIENCE);
         operator.kill();
 
-        operator = OperatorProcess.start(local.kubeconfig(), PATIENCE);
+        operator = OperatorChildProcess.start(local.kubeconfig(), PATIENCE);
 
         awaitWorkers(1);
         assertThat(before).containsAll(workerPods());

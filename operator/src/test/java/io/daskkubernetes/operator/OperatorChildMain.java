@@ -11,9 +11,9 @@ import java.util.Set;
  * The operator alone in a JVM of its own, against the API server of a kubeconfig, so that a test
  * can kill it with SIGKILL as a crashed or evicted operator pod would die. Runs until killed.
  */
-public final class OperatorProcessMain {
+public final class OperatorChildMain {
 
-    private OperatorProcessMain() {}
+    private OperatorChildMain() {}
 
     public static void main(String[] args) throws Exception {
         Config config = Config.fromKubeconfig(Files.readString(Path.of(args[0])));

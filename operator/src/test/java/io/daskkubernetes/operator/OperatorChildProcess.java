@@ -15,15 +15,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The operator as a child JVM ({@link OperatorProcessMain}) with this test's classpath; its log
- * lines are kept so a test can wait for what it did. {@link #kill()} is SIGKILL.
+ * The operator as a child JVM ({@link OperatorChildMain}) with this test's classpath; its log lines
+ * are kept so a test can wait for what it did. {@link #kill()} is SIGKILL.
  */
-final class OperatorProcess implements AutoCloseable {
+final class OperatorChildProcess implements AutoCloseable {
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
-    private OperatorProcess(Process process) {
+    private OperatorChildProcess(Process process) {
         this.process = process;
         Thread reader =
                 new Thread(
@@ -51,12 +51,12 @@ final class OperatorProcess implements AutoCloseable {
      * Starts the operator against {@code kubeconfig} and waits until it runs; a quick start on busy
      * cores (C1 only, one GC thread), for tests.
      */
-    static OperatorProcess start(Path kubeconfig, Duration patience) {
+    static OperatorChildProcess start(Path kubeconfig, Duration patience) {
         return start(kubeconfig, patience, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     }
 
     /** Starts the operator with these JVM options (the heap is limited to 256 MiB). */
-    static OperatorProcess start(Path kubeconfig, Duration patience, List<String> jvmOptions) {
+    static OperatorChildProcess start(Path kubeconfig, Duration patience, List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
@@ -65,12 +65,12 @@ final class OperatorProcess implements AutoCloseable {
                 List.of(
                         "-cp",
                         System.getProperty("java.class.path"),
-                        OperatorProcessMain.class.getName(),
+                        OperatorChildMain.class.getName(),
                         kubeconfig.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        OperatorProcess operator;
+        OperatorChildProcess operator;
         try {
-            operator = new OperatorProcess(builder.start());
+            operator = new OperatorChildProcess(builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
