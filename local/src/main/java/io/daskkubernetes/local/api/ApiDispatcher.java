@@ -217,6 +217,9 @@ public final class ApiDispatcher extends Dispatcher {
         if (AccessReviews.matches(path, method)) {
             return AccessReviews.answer(RequestBodies.parseJson(body(request)));
         }
+        if (SubjectRulesReviews.matches(path, method)) {
+            return SubjectRulesReviews.answer(RequestBodies.parseJson(body(request)));
+        }
         if (method.equals("POST") && path.name() == null) {
             return create(path, request);
         }
