@@ -39,7 +39,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 
 {{/*
 What the operator does with the API, and nothing more (the same rules as
-deploy/kustomize/overlays/*/operator-role.yaml; RbacRulesTest keeps them equal and checks them
+operator-role.yaml of each kustomize overlay; RbacRulesTest keeps them equal and checks them
 against the calls the operator makes).
 */}}
 {{- define "dask-operator.rules" -}}
