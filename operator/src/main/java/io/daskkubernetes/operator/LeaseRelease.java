@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gives up a Lease on a graceful stop, as client-go's {@code ReleaseOnCancel} does: the holder is
- * cleared (only when it is still us: an update with the read resourceVersion) so that a standby
- * acquires it on its next try instead of after the lease duration.
+ * cleared (only when it is still us) so that a standby acquires it on its next try instead of after
+ * the lease duration.
  */
 final class LeaseRelease {
 
@@ -29,9 +29,13 @@ final class LeaseRelease {
                     || !election.identity().equals(current.getSpec().getHolderIdentity())) {
                 return;
             }
-            current.getSpec().setHolderIdentity(null);
-            current.getSpec().setLeaseDurationSeconds(1);
-            client.leases().inNamespace(election.leaseNamespace()).resource(current).update();
+            // A patch, as fabric8's elector renews with: the Role grants get, create and patch.
+            lease.edit(
+                    l -> {
+                        l.getSpec().setHolderIdentity(null);
+                        l.getSpec().setLeaseDurationSeconds(1);
+                        return l;
+                    });
             LOG.info("released the Lease {}/{}", election.leaseNamespace(), election.leaseName());
         } catch (KubernetesClientException e) {
             // A standby takes over when the lease expires: slower, not wrong.

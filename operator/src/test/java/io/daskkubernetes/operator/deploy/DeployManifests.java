@@ -71,15 +71,27 @@ final class DeployManifests {
 
     /** Runs a program, its output into a file (kustomize prints far more than a pipe holds). */
     static String run(List<String> command) {
+        return run(command, Map.of());
+    }
+
+    /** kubectl against {@code kubeconfig}; fails with its error output unless it exits 0. */
+    static String kubectl(Path kubeconfig, String... args) {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/kubectl"));
+        command.addAll(List.of(args));
+        return run(command, Map.of("KUBECONFIG", kubeconfig.toString())).trim();
+    }
+
+    static String run(List<String> command, Map<String, String> environment) {
         try {
             Path out = Files.createTempFile("deploy-manifests", ".out");
             Path err = Files.createTempFile("deploy-manifests", ".err");
             try {
-                Process process =
+                ProcessBuilder builder =
                         new ProcessBuilder(command)
                                 .redirectOutput(out.toFile())
-                                .redirectError(err.toFile())
-                                .start();
+                                .redirectError(err.toFile());
+                builder.environment().putAll(environment);
+                Process process = builder.start();
                 try {
                     if (!process.waitFor(60, TimeUnit.SECONDS)) {
                         throw new AssertionError(command + " did not finish in 60 s");
