@@ -201,7 +201,20 @@ public final class DaskOperator implements AutoCloseable {
                                         election.identity(),
                                         election.leaseNamespace(),
                                         election.leaseName());
-                                settings.onLostLeadership().run();
+                                // JOSDK goes on reconciling after this unless it exits the JVM;
+                                // another replica may lead now, so stop here (off the elector's
+                                // thread, which the stop waits for).
+                                Thread stopper =
+                                        new Thread(
+                                                () -> {
+                                                    try {
+                                                        operator.stop();
+                                                    } finally {
+                                                        settings.onLostLeadership().run();
+                                                    }
+                                                },
+                                                "lost-leadership");
+                                stopper.start();
                             }
                         },
                         leader -> LOG.info("the leader is now {}", leader));

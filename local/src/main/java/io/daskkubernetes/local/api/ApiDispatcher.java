@@ -318,6 +318,9 @@ public final class ApiDispatcher extends Dispatcher {
                                         typed(object, Service.class), existing);
                         return store.create(path.collectionPath(), Serialization.asJson(service));
                     }
+                    if (CrdEstablishment.matches(path)) {
+                        CrdEstablishment.establish(object);
+                    }
                     return store.create(path.collectionPath(), Serialization.asJson(object));
                 });
     }

@@ -1,0 +1,172 @@
+package io.daskkubernetes.operator.deploy;
+
+import static io.daskkubernetes.operator.deploy.DeployManifests.kubectl;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.Release;
+import io.daskkubernetes.local.LocalKubernetes;
+import io.daskkubernetes.operator.CustomResourceDefinitions;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code helm install} (a real Helm through helm-java) and {@code kubectl apply -k} put the
+ * operator's objects into the local runtime, the CRDs are served, and uninstalling removes what was
+ * installed. The Deployment is scaled to 0: no operator image can run here.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InstallIntoLocalRuntimeTest {
+
+    private static final String NAMESPACE = DeployManifests.NAMESPACE;
+    private static final String NAME = DeployManifests.RELEASE;
+
+    private LocalKubernetes local;
+
+    @BeforeAll
+    void start() {
+        local = LocalKubernetes.builder().start();
+    }
+
+    @AfterAll
+    void stop() {
+        if (local != null) {
+            local.close();
+        }
+    }
+
+    @Test
+    @Timeout(90)
+    void helmInstallServesTheCrdsAndUninstallRemovesTheRelease() {
+        Release release =
+                new Helm(DeployManifests.CHART)
+                        .install()
+                        .withName(NAME)
+                        .withNamespace(NAMESPACE)
+                        .createNamespace()
+                        .set("replicas", "0")
+                        .withKubeConfig(local.kubeconfig())
+                        .call();
+        assertThat(release.getStatus()).isEqualTo("deployed");
+        KubernetesClient client = local.client();
+        try {
+            assertThat(servedDaskResources())
+                    .containsAll(List.of("daskclusters", "daskworkergroups", "daskjobs"));
+            assertThat(kubectl(local.kubeconfig(), "get", "daskclusters", "-A")).isEmpty();
+            assertThat(installedObjects())
+                    .containsExactlyInAnyOrder(
+                            "ServiceAccount",
+                            "Deployment",
+                            "Service",
+                            "ClusterRole",
+                            "ClusterRoleBinding",
+                            "Role",
+                            "RoleBinding");
+
+            String out =
+                    Helm.uninstall(NAME)
+                            .withNamespace(NAMESPACE)
+                            .withKubeConfig(local.kubeconfig())
+                            .call();
+            assertThat(out).contains("uninstalled");
+            await().atMost(Duration.ofSeconds(30)).until(() -> installedObjects().isEmpty());
+            // Helm never deletes what a chart's crds/ installed (it would delete every
+            // DaskCluster); docs/install-operator.md says how to remove them.
+            assertThat(servedDaskResources()).contains("daskclusters");
+        } finally {
+            CustomResourceDefinitions.all().forEach(crd -> client.resource(crd).delete());
+        }
+    }
+
+    @Test
+    @Timeout(90)
+    void kubectlApplyKustomizeServesTheCrdsAndDeleteRemovesEverything(@TempDir Path dir)
+            throws IOException {
+        // the namespaced overlay with no replica: kustomize takes relative paths only
+        Path overlay = DeployManifests.OVERLAYS.resolve("namespaced");
+        Files.writeString(
+                dir.resolve("kustomization.yaml"),
+                """
+                resources:
+                  - %s
+                patches:
+                  - target: {kind: Deployment}
+                    patch: |-
+                      - op: replace
+                        path: /spec/replicas
+                        value: 0
+                """
+                        .formatted(dir.toAbsolutePath().relativize(overlay)));
+
+        kubectl(local.kubeconfig(), "apply", "-k", dir.toString());
+        assertThat(servedDaskResources())
+                .containsAll(List.of("daskclusters", "daskworkergroups", "daskjobs"));
+        assertThat(installedObjects())
+                .containsExactlyInAnyOrder(
+                        "ServiceAccount",
+                        "Deployment",
+                        "Service",
+                        "Role",
+                        "RoleBinding",
+                        "Role",
+                        "RoleBinding");
+        assertThat(kubectl(local.kubeconfig(), "get", "clusterroles", "-o", "name"))
+                .doesNotContain("dask-kubernetes-operator");
+
+        kubectl(local.kubeconfig(), "delete", "-k", dir.toString(), "--wait=false");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> installedObjects().isEmpty() && servedDaskResources().isEmpty());
+        assertThat(local.client().namespaces().withName(NAMESPACE).get()).isNull();
+    }
+
+    private Set<String> servedDaskResources() {
+        APIResourceList list = local.client().getApiResources("kubernetes.dask.org/v1");
+        return list == null
+                ? Set.of()
+                : list.getResources().stream()
+                        .map(APIResource::getName)
+                        .filter(n -> !n.contains("/"))
+                        .collect(Collectors.toSet());
+    }
+
+    /** Kinds of the operator's objects present, by their names (and the install's namespace). */
+    private List<String> installedObjects() {
+        String names =
+                kubectl(
+                        local.kubeconfig(),
+                        "get",
+                        "serviceaccounts,deployments,services,roles,rolebindings",
+                        "-n",
+                        NAMESPACE,
+                        "--ignore-not-found",
+                        "-o",
+                        "jsonpath={range .items[*]}{.kind} {.metadata.name}{\"\\n\"}{end}");
+        String clusterNames =
+                kubectl(
+                        local.kubeconfig(),
+                        "get",
+                        "clusterroles,clusterrolebindings",
+                        "-o",
+                        "jsonpath={range .items[*]}{.kind} {.metadata.name}{\"\\n\"}{end}");
+        return (names + "\n" + clusterNames)
+                .lines()
+                .filter(l -> l.contains(" " + NAME))
+                .map(l -> l.substring(0, l.indexOf(' ')))
+                .toList();
+    }
+}
