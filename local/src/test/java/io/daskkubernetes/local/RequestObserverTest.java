@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The request observer sees each request with the attributes an RBAC authorizer decides on, and
- * {@code SelfSubjectRulesReview} (what JOSDK asks before leader election) answers that the
- * runtime's one user may do everything.
+ * The request observer sees each request with the attributes an RBAC authorizer decides on, {@code
+ * SelfSubjectRulesReview} (what JOSDK asks before leader election) answers that the runtime's one
+ * user may do everything; a CRD applied with kubectl (nested schema parts) is accepted under strict
+ * field validation and Established, as Helm waits for.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestObserverTest {
@@ -78,5 +79,50 @@ class RequestObserverTest {
                                 r.verb().equals("create")
                                         && "selfsubjectrulesreviews".equals(r.resource())
                                         && r.group().equals("authorization.k8s.io"));
+    }
+
+    @Test
+    void aCrdWithNestedSchemaPartsPassesStrictValidationAndIsEstablished() throws Exception {
+        String crd =
+                """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata:
+                  name: widgets.example.org
+                spec:
+                  group: example.org
+                  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+                  scope: Namespaced
+                  versions:
+                    - name: v1
+                      served: true
+                      storage: true
+                      schema:
+                        openAPIV3Schema:
+                          type: object
+                          properties:
+                            spec:
+                              type: object
+                              properties:
+                                labels:
+                                  type: object
+                                  additionalProperties: {type: string}
+                                ports:
+                                  type: array
+                                  items: {type: integer}
+                """;
+        // kubectl's default: client-side and server-side (Strict) field validation
+        KubectlSupport.Result applied =
+                kubectl.run(
+                        crd.getBytes(java.nio.charset.StandardCharsets.UTF_8), "apply", "-f", "-");
+        assertThat(applied.exitCode()).as(applied.output()).isZero();
+        assertThat(
+                        kubectl.ok(
+                                "get",
+                                "crd",
+                                "widgets.example.org",
+                                "-o",
+                                "jsonpath={.status.conditions[?(@.type==\"Established\")].status}"))
+                .isEqualTo("True");
     }
 }

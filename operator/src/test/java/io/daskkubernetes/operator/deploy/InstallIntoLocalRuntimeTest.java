@@ -10,6 +10,7 @@ import io.daskkubernetes.local.LocalKubernetes;
 import io.daskkubernetes.operator.CustomResourceDefinitions;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InstallIntoLocalRuntimeTest {
 
+    /** Where kustomize's overlays install. */
     private static final String NAMESPACE = DeployManifests.NAMESPACE;
+
+    /** Helm's release goes elsewhere, so that the two installs never meet. */
+    private static final String HELM_NAMESPACE = "dask-helm";
+
     private static final String NAME = DeployManifests.RELEASE;
 
     private LocalKubernetes local;
@@ -51,13 +57,13 @@ class InstallIntoLocalRuntimeTest {
     }
 
     @Test
-    @Timeout(90)
+    @Timeout(180)
     void helmInstallServesTheCrdsAndUninstallRemovesTheRelease() {
         Release release =
                 new Helm(DeployManifests.CHART)
                         .install()
                         .withName(NAME)
-                        .withNamespace(NAMESPACE)
+                        .withNamespace(HELM_NAMESPACE)
                         .createNamespace()
                         .set("replicas", "0")
                         .withKubeConfig(local.kubeconfig())
@@ -67,8 +73,9 @@ class InstallIntoLocalRuntimeTest {
         try {
             assertThat(servedDaskResources())
                     .containsAll(List.of("daskclusters", "daskworkergroups", "daskjobs"));
-            assertThat(kubectl(local.kubeconfig(), "get", "daskclusters", "-A")).isEmpty();
-            assertThat(installedObjects())
+            assertThat(kubectl(local.kubeconfig(), "get", "daskclusters", "-A"))
+                    .isEmpty(); // kubectl knows the kind
+            assertThat(installedObjects(HELM_NAMESPACE))
                     .containsExactlyInAnyOrder(
                             "ServiceAccount",
                             "Deployment",
@@ -80,11 +87,12 @@ class InstallIntoLocalRuntimeTest {
 
             String out =
                     Helm.uninstall(NAME)
-                            .withNamespace(NAMESPACE)
+                            .withNamespace(HELM_NAMESPACE)
                             .withKubeConfig(local.kubeconfig())
                             .call();
             assertThat(out).contains("uninstalled");
-            await().atMost(Duration.ofSeconds(30)).until(() -> installedObjects().isEmpty());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> installedObjects(HELM_NAMESPACE).isEmpty());
             // Helm never deletes what a chart's crds/ installed (it would delete every
             // DaskCluster); docs/install-operator.md says how to remove them.
             assertThat(servedDaskResources()).contains("daskclusters");
@@ -94,7 +102,7 @@ class InstallIntoLocalRuntimeTest {
     }
 
     @Test
-    @Timeout(90)
+    @Timeout(180)
     void kubectlApplyKustomizeServesTheCrdsAndDeleteRemovesEverything(@TempDir Path dir)
             throws IOException {
         // the namespaced overlay with no replica: kustomize takes relative paths only
@@ -116,7 +124,7 @@ class InstallIntoLocalRuntimeTest {
         kubectl(local.kubeconfig(), "apply", "-k", dir.toString());
         assertThat(servedDaskResources())
                 .containsAll(List.of("daskclusters", "daskworkergroups", "daskjobs"));
-        assertThat(installedObjects())
+        assertThat(installedObjects(NAMESPACE))
                 .containsExactlyInAnyOrder(
                         "ServiceAccount",
                         "Deployment",
@@ -130,7 +138,10 @@ class InstallIntoLocalRuntimeTest {
 
         kubectl(local.kubeconfig(), "delete", "-k", dir.toString(), "--wait=false");
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> installedObjects().isEmpty() && servedDaskResources().isEmpty());
+                .until(
+                        () ->
+                                installedObjects(NAMESPACE).isEmpty()
+                                        && servedDaskResources().isEmpty());
         assertThat(local.client().namespaces().withName(NAMESPACE).get()).isNull();
     }
 
@@ -144,29 +155,27 @@ class InstallIntoLocalRuntimeTest {
                         .collect(Collectors.toSet());
     }
 
-    /** Kinds of the operator's objects present, by their names (and the install's namespace). */
-    private List<String> installedObjects() {
-        String names =
-                kubectl(
-                        local.kubeconfig(),
-                        "get",
-                        "serviceaccounts,deployments,services,roles,rolebindings",
-                        "-n",
-                        NAMESPACE,
-                        "--ignore-not-found",
-                        "-o",
-                        "jsonpath={range .items[*]}{.kind} {.metadata.name}{\"\\n\"}{end}");
-        String clusterNames =
-                kubectl(
-                        local.kubeconfig(),
-                        "get",
-                        "clusterroles,clusterrolebindings",
-                        "-o",
-                        "jsonpath={range .items[*]}{.kind} {.metadata.name}{\"\\n\"}{end}");
-        return (names + "\n" + clusterNames)
-                .lines()
-                .filter(l -> l.contains(" " + NAME))
-                .map(l -> l.substring(0, l.indexOf(' ')))
-                .toList();
+    /** Kinds of the operator's objects present in {@code namespace} and cluster-wide. */
+    private List<String> installedObjects(String namespace) {
+        KubernetesClient client = local.client();
+        List<String> kinds = new java.util.ArrayList<>();
+        java.util.function.BiConsumer<String, List<? extends HasMetadata>> add =
+                (kind, items) ->
+                        items.stream()
+                                .filter(o -> o.getMetadata().getName().startsWith(NAME))
+                                .forEach(o -> kinds.add(kind));
+        add.accept(
+                "ServiceAccount",
+                client.serviceAccounts().inNamespace(namespace).list().getItems());
+        add.accept(
+                "Deployment", client.apps().deployments().inNamespace(namespace).list().getItems());
+        add.accept("Service", client.services().inNamespace(namespace).list().getItems());
+        add.accept("Role", client.rbac().roles().inNamespace(namespace).list().getItems());
+        add.accept(
+                "RoleBinding",
+                client.rbac().roleBindings().inNamespace(namespace).list().getItems());
+        add.accept("ClusterRole", client.rbac().clusterRoles().list().getItems());
+        add.accept("ClusterRoleBinding", client.rbac().clusterRoleBindings().list().getItems());
+        return kinds;
     }
 }

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LeaderElectionEndToEndTest {
 
-    private static final int LEASE_SECONDS = 6;
-    private static final int RENEW_SECONDS = 4;
+    private static final int LEASE_SECONDS = 10;
+    private static final int RENEW_SECONDS = 8;
     private static final int RETRY_SECONDS = 1;
     private static final String NAMESPACE = DeployManifests.NAMESPACE;
     private static final Set<String> WRITES = Set.of("create", "update", "patch", "delete");
@@ -62,7 +62,7 @@ class LeaderElectionEndToEndTest {
     }
 
     @Test
-    @Timeout(120)
+    @Timeout(180)
     void onlyTheLeaderActsAndAKilledLeaderIsReplacedWithinTheLeaseDuration(@TempDir Path dir)
             throws Exception {
         logs = dir;
@@ -122,12 +122,15 @@ class LeaderElectionEndToEndTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> killedAt.get() != 0);
         assertThat(leader[0].waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
-        await().atMost(Duration.ofSeconds(LEASE_SECONDS + 3 * RETRY_SECONDS + 5))
+        await().atMost(Duration.ofSeconds(LEASE_SECONDS + 3 * RETRY_SECONDS + 15))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> "b".equals(holder()));
         double handoverSeconds = (System.nanoTime() - killedAt.get()) / 1e9;
         System.out.printf("handover after SIGKILL of the leader: %.1f s%n", handoverSeconds);
-        assertThat(handoverSeconds).isLessThanOrEqualTo(LEASE_SECONDS + 2.0 * RETRY_SECONDS);
+        // A candidate may take the Lease once it has seen no renewal for the lease duration; it
+        // looks every retry period (with jitter): lease + 2 retries, plus slack for a loaded
+        // machine (CI's is shared).
+        assertThat(handoverSeconds).isLessThanOrEqualTo(LEASE_SECONDS + 2.0 * RETRY_SECONDS + 6);
 
         awaitGroupReplicas(6);
         assertThat(workerPods()).hasSize(6);
