@@ -85,7 +85,7 @@ public final class ApiDispatcher extends Dispatcher {
             RequestOptions options = RequestOptions.of(path);
             DeleteOptions deleteOptions =
                     method.equals("DELETE")
-                            ? DeleteOptions.of(path, options, RequestBodies.text(request))
+                            ? DeleteOptions.of(path, options, RequestBodies.jsonText(request))
                             : null;
             RecordedRequest checked = checkBody(request, path, method);
             List<String> warnings = validateFields(checked, path, method);

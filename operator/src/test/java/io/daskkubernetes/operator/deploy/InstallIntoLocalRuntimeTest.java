@@ -136,7 +136,15 @@ class InstallIntoLocalRuntimeTest {
         assertThat(kubectl(local.kubeconfig(), "get", "clusterroles", "-o", "name"))
                 .doesNotContain("dask-kubernetes-operator");
 
-        kubectl(local.kubeconfig(), "delete", "-k", dir.toString(), "--wait=false");
+        // --ignore-not-found: the local runtime empties a namespace at once when it is deleted
+        // (a real one takes a while), so kubectl finds the namespace's objects already gone
+        kubectl(
+                local.kubeconfig(),
+                "delete",
+                "-k",
+                dir.toString(),
+                "--wait=false",
+                "--ignore-not-found");
         await().atMost(Duration.ofSeconds(30))
                 .until(
                         () ->
