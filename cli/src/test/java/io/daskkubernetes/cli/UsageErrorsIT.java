@@ -27,6 +27,7 @@ class UsageErrorsIT {
                 "scale some-cluster many                     | many",
                 "-o xml list                                 | xml",
                 "cluster --local --spec examples/worker-spec.yml --workers -3 | --workers",
+                "operator --leader-election --leader-election-namespace x --lease-duration 5 --renew-deadline 10 | --lease-duration",
             })
     void badArgumentsGiveOneErrorLineAndExitTwo(String arguments, String named) {
         Finished run = Launcher.run(output, TIMEOUT, arguments.split(" "));

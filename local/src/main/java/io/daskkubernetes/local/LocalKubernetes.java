@@ -177,6 +177,7 @@ public final class LocalKubernetes implements AutoCloseable {
 
         private PodNetworkMode podNetwork = PodNetworkMode.AUTO;
         private Path stateDirectory;
+        private java.util.function.Consumer<io.daskkubernetes.local.api.ApiRequest> requestObserver;
         private boolean closeAtExit = true;
 
         private Builder() {}
@@ -206,6 +207,16 @@ public final class LocalKubernetes implements AutoCloseable {
          */
         public Builder stateDirectory(Path directory) {
             this.stateDirectory = directory;
+            return this;
+        }
+
+        /**
+         * Tells {@code observer} of every request the API server receives (from any client, this
+         * runtime's own controllers included), before it is served: an access log for tests.
+         */
+        public Builder observeRequests(
+                java.util.function.Consumer<io.daskkubernetes.local.api.ApiRequest> observer) {
+            this.requestObserver = observer;
             return this;
         }
 
@@ -251,6 +262,9 @@ public final class LocalKubernetes implements AutoCloseable {
                 }
                 EmbeddedApiServer apiServer = EmbeddedApiServer.start(clusterIps);
                 resources.push(apiServer);
+                if (requestObserver != null) {
+                    apiServer.observeRequestsWith(requestObserver);
+                }
                 Path kubeconfig =
                         Kubeconfig.write(
                                 state.resolve("kubeconfig"),

@@ -1,5 +1,7 @@
 package io.daskkubernetes.operator;
 
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
@@ -9,12 +11,16 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The four CRDs, as generated into operator-api's jar ({@code META-INF/fabric8}); installs them or
  * checks that they are installed.
  */
 public final class CustomResourceDefinitions {
+
+    static final String GROUP_VERSION = "kubernetes.dask.org/v1";
 
     static final List<String> PLURALS =
             List.of("daskclusters", "daskworkergroups", "daskjobs", "daskautoscalers");
@@ -44,14 +50,23 @@ public final class CustomResourceDefinitions {
         }
     }
 
-    /** The names of our CRDs the cluster lacks. */
+    /**
+     * The names of our CRDs the cluster lacks. Asked of API discovery, which every authenticated
+     * user may read, rather than of the CRDs themselves (cluster-scoped): an operator confined to
+     * namespaces has no right to read CRDs.
+     */
     public static List<String> missing(KubernetesClient client) {
+        APIResourceList served = client.getApiResources(GROUP_VERSION);
+        Set<String> plurals =
+                served == null || served.getResources() == null
+                        ? Set.of()
+                        : served.getResources().stream()
+                                .map(APIResource::getName)
+                                .collect(Collectors.toSet());
         List<String> missing = new ArrayList<>();
-        for (CustomResourceDefinition crd : all()) {
-            String name = crd.getMetadata().getName();
-            if (client.apiextensions().v1().customResourceDefinitions().withName(name).get()
-                    == null) {
-                missing.add(name);
+        for (String plural : PLURALS) {
+            if (!plurals.contains(plural)) {
+                missing.add(plural + ".kubernetes.dask.org");
             }
         }
         return missing;

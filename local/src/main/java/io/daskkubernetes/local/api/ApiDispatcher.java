@@ -87,7 +87,7 @@ public final class ApiDispatcher extends Dispatcher {
             RequestOptions options = RequestOptions.of(path);
             DeleteOptions deleteOptions =
                     method.equals("DELETE")
-                            ? DeleteOptions.of(path, options, RequestBodies.text(request))
+                            ? DeleteOptions.of(path, options, RequestBodies.jsonText(request))
                             : null;
             RecordedRequest checked =
                     customResources.admitWrite(checkBody(request, path, method), path, method);
@@ -222,6 +222,9 @@ public final class ApiDispatcher extends Dispatcher {
         if (AccessReviews.matches(path, method)) {
             return AccessReviews.answer(RequestBodies.parseJson(body(request)));
         }
+        if (SubjectRulesReviews.matches(path, method)) {
+            return SubjectRulesReviews.answer(RequestBodies.parseJson(body(request)));
+        }
         if (method.equals("POST") && path.name() == null) {
             return create(path, request);
         }
@@ -319,6 +322,9 @@ public final class ApiDispatcher extends Dispatcher {
                                 serviceAdmission.admitCreate(
                                         typed(object, Service.class), existing);
                         return store.create(path.collectionPath(), Serialization.asJson(service));
+                    }
+                    if (CrdEstablishment.matches(path)) {
+                        CrdEstablishment.establish(object);
                     }
                     return store.create(path.collectionPath(), Serialization.asJson(object));
                 });

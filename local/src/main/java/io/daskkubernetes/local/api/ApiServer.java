@@ -46,6 +46,7 @@ public final class ApiServer implements AutoCloseable {
     private final Vertx vertx;
     private final HttpServer server;
     private volatile StreamingEndpoint streams;
+    private volatile java.util.function.Consumer<ApiRequest> requestObserver = request -> {};
 
     private final ApiCredentials credentials;
 
@@ -109,6 +110,13 @@ public final class ApiServer implements AutoCloseable {
         return server.actualPort();
     }
 
+    /**
+     * Who is told of every authenticated request (an access log for tests), before it is served.
+     */
+    void observeRequestsWith(java.util.function.Consumer<ApiRequest> observer) {
+        this.requestObserver = observer;
+    }
+
     /** Where exec, attach and port-forward requests go. */
     void serveStreamsWith(StreamingEndpoint endpoint) {
         this.streams = endpoint;
@@ -120,6 +128,12 @@ public final class ApiServer implements AutoCloseable {
             send(event, ApiResponses.status(401, "Unauthorized", "Unauthorized"));
             return;
         }
+        requestObserver.accept(
+                new ApiRequest(
+                        event.method().name(),
+                        event.uri(),
+                        event.getHeader("User-Agent"),
+                        isWebSocketUpgrade(event)));
         if (!SERVED_METHODS.contains(event.method())) {
             send(event, ServedPaths.methodNotAllowed(event.method().name()));
             return;

@@ -221,6 +221,15 @@ public final class Discovery {
                             List.of(),
                             List.of()),
                     new Resource(
+                            "authorization.k8s.io",
+                            "v1",
+                            SubjectRulesReviews.PLURAL,
+                            "",
+                            "SelfSubjectRulesReview",
+                            false,
+                            List.of(),
+                            List.of()),
+                    new Resource(
                             "apps",
                             "v1",
                             "deployments/status",
@@ -381,6 +390,7 @@ public final class Discovery {
                         subresource
                                 ? List.of("get", "patch", "update")
                                 : AccessReviews.PLURAL.equals(r.plural())
+                                                || SubjectRulesReviews.PLURAL.equals(r.plural())
                                         ? List.of("create")
                                         : VERBS)
                 .withShortNames(r.shortNames().isEmpty() ? null : r.shortNames())

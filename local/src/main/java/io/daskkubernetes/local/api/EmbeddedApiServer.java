@@ -60,6 +60,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 credentials);
     }
 
+    /** Tells {@code observer} of every authenticated request, before it is served. */
+    public void observeRequestsWith(java.util.function.Consumer<ApiRequest> observer) {
+        server.observeRequestsWith(observer);
+    }
+
     public String url() {
         return "https://" + HOST + ":" + server.port();
     }

@@ -61,6 +61,11 @@ final class FieldValidation {
         }
         if (schema.has("$ref")) {
             String name = schema.get("$ref").asText().replace("#/components/schemas/", "");
+            if (name.endsWith("JSONSchemaProps")) {
+                // A CRD's schema: its JSON Schema keywords (additionalProperties, items...) do not
+                // map onto fabric8's bean properties; kube-apiserver checks them as a schema.
+                return;
+            }
             walk(schemas.get(name), value, path, unknown);
             return;
         }

@@ -233,6 +233,13 @@ final class ProtobufBodies {
                                                     2, Field.of("reason", Type.STRING),
                                                     3, Field.of("evaluationError", Type.STRING),
                                                     4, Field.of("denied", Type.BOOL)))),
+                    // the body of a DELETE (Helm's uninstall sends it so)
+                    "DeleteOptions",
+                    Map.of(
+                            1, Field.of("gracePeriodSeconds", Type.INT),
+                            3, Field.of("orphanDependents", Type.BOOL),
+                            4, Field.of("propagationPolicy", Type.STRING),
+                            5, Field.of("dryRun", Type.STRING_LIST)),
                     "ConfigMap",
                     Map.of(
                             1, Field.of("metadata", Type.MESSAGE, OBJECT_META),
@@ -317,7 +324,7 @@ final class ProtobufBodies {
                     415,
                     "UnsupportedMediaType",
                     "the local runtime reads protobuf bodies of ConfigMap, Secret, Namespace,"
-                            + " Deployment and SelfSubjectAccessReview only, not "
+                            + " Deployment, SelfSubjectAccessReview and DeleteOptions only, not "
                             + (kind.isEmpty() ? "this body" : kind)
                             + "; send JSON (for kubectl: kubectl create ... --dry-run=client -o"
                             + " yaml | kubectl apply -f -)");

@@ -61,6 +61,16 @@ final class RequestBodies {
         }
     }
 
+    /** The body as JSON text: a protobuf body (kind DeleteOptions, from Helm) is decoded. */
+    static String jsonText(RecordedRequest request) {
+        if (ProtobufBodies.isProtobuf(request.getHeader("Content-Type"))
+                && request.getBody() != null
+                && request.getBody().size() > 0) {
+            return ProtobufBodies.toJson(request.getBody().getBytes()).toString();
+        }
+        return text(request);
+    }
+
     static JsonNode parse(RecordedRequest request) {
         String contentType = request.getHeader("Content-Type");
         if (ProtobufBodies.isProtobuf(contentType)) {
