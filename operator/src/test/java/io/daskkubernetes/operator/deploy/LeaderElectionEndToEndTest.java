@@ -127,15 +127,16 @@ class LeaderElectionEndToEndTest {
         awaitGroupReplicas(2);
 
         scaleRequestedAt.set(System.nanoTime());
+        // a merge patch without resourceVersion, as kubectl scale: no conflict with the
+        // operator's status writes
         local.client()
                 .resources(DaskWorkerGroup.class)
                 .inNamespace("default")
                 .withName("cheap-default")
-                .edit(
-                        g -> {
-                            g.getSpec().getWorker().setReplicas(6);
-                            return g;
-                        });
+                .patch(
+                        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        "{\"spec\":{\"worker\":{\"replicas\":6}}}");
         await().atMost(Duration.ofSeconds(30)).until(() -> killedAt.get() != 0);
         assertThat(leader[0].waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
@@ -160,6 +161,8 @@ class LeaderElectionEndToEndTest {
         assertThat(beforeKill)
                 .filteredOn(r -> "candidate-b".equals(r.userAgent()))
                 .filteredOn(r -> WRITES.contains(r.verb()) && !"leases".equals(r.resource()))
+                // JOSDK's check of its Lease rights: a question, not a change
+                .filteredOn(r -> !"selfsubjectrulesreviews".equals(r.resource()))
                 .isEmpty();
         assertThat(beforeKill)
                 .filteredOn(r -> "candidate-a".equals(r.userAgent()))
