@@ -60,8 +60,10 @@ final class ClusterCommand implements Callable<Integer> {
             cluster.dashboardProblem().ifPresent(problem -> progress.step("Note: " + problem));
             System.out.flush();
             options.scaleAndWait(cluster, cluster.settings().countStart(), progress);
-            progress.step("Cluster " + cluster.name() + " is ready; press Ctrl-C to close it");
+            // The watch first: its first look is what "lost" is counted from, so that a worker
+            // lost the moment the cluster is ready is reported too.
             try (ClusterWatch watch = cluster.watch()) {
+                progress.step("Cluster " + cluster.name() + " is ready; press Ctrl-C to close it");
                 return holdUntilSignalOrLoss(cluster, watch, shutdown, progress);
             }
         }

@@ -43,7 +43,7 @@ public final class ClusterWatch implements AutoCloseable {
     private final boolean schedulerInPod;
     private final SchedulerClient scheduler;
     private final ConvergentScaler scaler;
-    private Set<String> workersSeen = Set.of();
+    private Set<String> workersSeen;
     private int kubernetesFailures;
     private int schedulerFailures;
     private int mismatches;
@@ -59,6 +59,38 @@ public final class ClusterWatch implements AutoCloseable {
         this.schedulerInPod = schedulerInPod;
         this.scheduler = scheduler;
         this.scaler = scaler;
+        this.workersSeen = baseline();
+    }
+
+    /**
+     * The workers alive as the watch begins, so that one lost before its first look (right after
+     * the cluster became ready) is reported as lost too, not silently made up for.
+     */
+    private Set<String> baseline() {
+        try {
+            return liveNames(workerPods());
+        } catch (RuntimeException e) {
+            log.debug("No first look at the workers of {}; the next look sets it", model.name(), e);
+            return Set.of();
+        }
+    }
+
+    private List<Pod> workerPods() {
+        return quick.pods()
+                .inNamespace(model.namespace())
+                .withLabels(model.workerSelector())
+                .list()
+                .getItems();
+    }
+
+    private static Set<String> liveNames(List<Pod> pods) {
+        Set<String> live = new HashSet<>();
+        for (Pod pod : pods) {
+            if (!ended(pod) && pod.getMetadata().getDeletionTimestamp() == null) {
+                live.add(pod.getMetadata().getName());
+            }
+        }
+        return live;
     }
 
     /** What one look found. */
@@ -103,12 +135,7 @@ public final class ClusterWatch implements AutoCloseable {
                                             .withName(schedulerPodName())
                                             .get())
                             : Optional.empty();
-            workerPods =
-                    quick.pods()
-                            .inNamespace(model.namespace())
-                            .withLabels(model.workerSelector())
-                            .list()
-                            .getItems();
+            workerPods = workerPods();
             kubernetesFailures = 0;
         } catch (RuntimeException e) {
             kubernetesFailures++;
@@ -187,14 +214,8 @@ public final class ClusterWatch implements AutoCloseable {
     private List<String> keepWorkers(ConfigMap owner, List<Pod> pods) {
         Optional<DesiredWorkers> desired = DesiredWorkers.of(owner);
         Map<String, Pod> byName = new HashMap<>();
-        Set<String> live = new HashSet<>();
-        for (Pod pod : pods) {
-            String name = pod.getMetadata().getName();
-            byName.put(name, pod);
-            if (!ended(pod) && pod.getMetadata().getDeletionTimestamp() == null) {
-                live.add(name);
-            }
-        }
+        pods.forEach(pod -> byName.put(pod.getMetadata().getName(), pod));
+        Set<String> live = liveNames(pods);
         // A worker seen alive last time that is not now: deleted (a pod being deleted counts at
         // once, as its worker is stopping), or its pod ended.
         List<String> lost = new ArrayList<>();
