@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,6 +34,9 @@ public final class ClusterWatch implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterWatch.class);
 
+    /** How long after a change of the stored count removed workers count as the scaler's doing. */
+    private static final Duration SCALING_SETTLES = Duration.ofSeconds(30);
+
     /** Failed looks in a row before Kubernetes, or the scheduler, counts as gone. */
     static final int FAILURES_TO_GIVE_UP = 3;
 
@@ -44,6 +49,14 @@ public final class ClusterWatch implements AutoCloseable {
     private final SchedulerClient scheduler;
     private final ConvergentScaler scaler;
     private Set<String> workersSeen;
+
+    /**
+     * The stored count at the last look, and when a look last found it changed: pods that go while
+     * a scaler works (a scale-down's retired workers) are its doing, not losses.
+     */
+    private Optional<DesiredWorkers> desiredSeen = Optional.empty();
+
+    private Instant desiredChangedAt = Instant.MIN;
     private int kubernetesFailures;
     private int schedulerFailures;
     private int mismatches;
@@ -68,6 +81,9 @@ public final class ClusterWatch implements AutoCloseable {
      */
     private Set<String> baseline() {
         try {
+            ConfigMap owner =
+                    quick.configMaps().inNamespace(model.namespace()).withName(model.name()).get();
+            desiredSeen = owner == null ? Optional.empty() : DesiredWorkers.of(owner);
             return liveNames(workerPods());
         } catch (RuntimeException e) {
             log.debug("No first look at the workers of {}; the next look sets it", model.name(), e);
@@ -233,6 +249,14 @@ public final class ClusterWatch implements AutoCloseable {
             lost.add(seen + " (" + why + ")");
         }
         workersSeen = live;
+        if (!desired.equals(desiredSeen)) {
+            desiredSeen = desired;
+            desiredChangedAt = Instant.now();
+        }
+        if (Instant.now().isBefore(desiredChangedAt.plus(SCALING_SETTLES))) {
+            // A scaler is at work: the workers it removes are not lost, and it converges itself.
+            lost.clear();
+        }
         if (desired.isEmpty()) {
             return List.of();
         }

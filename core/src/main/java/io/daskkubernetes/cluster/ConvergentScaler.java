@@ -78,13 +78,19 @@ final class ConvergentScaler {
             idleRounds = live == before ? idleRounds + 1 : 0;
             before = live;
             if (idleRounds >= ROUNDS_WITHOUT_PROGRESS) {
-                log.warn(
-                        "{} has {} workers, not {}: the scheduler would not retire more"
-                                + " (it keeps enough memory for the data they hold)",
-                        clusterName,
-                        live,
-                        target);
-                return live;
+                if (live > target) {
+                    log.warn(
+                            "{} has {} workers, not {}: the scheduler would not retire more"
+                                    + " (it keeps enough memory for the data they hold)",
+                            clusterName,
+                            live,
+                            target);
+                    return live;
+                }
+                // Growing, but the new pods do not stay up (a worker that fails at once): the
+                // target stands, and waiting for the workers reports why they fail.
+                log.debug("{}: {} of {} worker pods stay up", clusterName, live, target);
+                return target;
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new ClusterException(
