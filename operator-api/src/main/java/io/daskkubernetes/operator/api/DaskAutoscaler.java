@@ -6,7 +6,10 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** Adaptive scaling of a DaskCluster's default worker group between two bounds. */
+/**
+ * Adaptive scaling of a DaskCluster's worker group (the default one unless {@code spec.workerGroup}
+ * names another) between two bounds; {@code status} tells what it last decided and why.
+ */
 @Group(DaskCluster.GROUP)
 @Version(DaskCluster.VERSION)
 @AdditionalPrinterColumn(name = "Cluster", jsonPath = ".spec.cluster")
@@ -22,5 +25,5 @@ import io.fabric8.kubernetes.model.annotation.Version;
         name = "Age",
         jsonPath = ".metadata.creationTimestamp",
         type = AdditionalPrinterColumn.Type.DATE)
-public class DaskAutoscaler extends CustomResource<DaskAutoscalerSpec, Void>
+public class DaskAutoscaler extends CustomResource<DaskAutoscalerSpec, DaskAutoscalerStatus>
         implements Namespaced {}

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 
-/** {@code spec} of a DaskAutoscaler: the cluster and the bounds of its default worker group. */
+/**
+ * {@code spec} of a DaskAutoscaler: the cluster, the bounds, and (our addition, optional) the
+ * worker group to scale, {@code <cluster>-default} when absent as upstream always does.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DaskAutoscalerSpec {
 
@@ -17,6 +20,9 @@ public class DaskAutoscalerSpec {
     @Required
     @Min(0)
     private Integer maximum;
+
+    /** The DaskWorkerGroup to scale; absent means the cluster's default group. */
+    private String workerGroup;
 
     public String getCluster() {
         return cluster;
@@ -40,5 +46,13 @@ public class DaskAutoscalerSpec {
 
     public void setMaximum(Integer maximum) {
         this.maximum = maximum;
+    }
+
+    public String getWorkerGroup() {
+        return workerGroup;
+    }
+
+    public void setWorkerGroup(String workerGroup) {
+        this.workerGroup = workerGroup;
     }
 }
