@@ -66,6 +66,12 @@ public final class DaskOperator implements AutoCloseable {
         groupController =
                 operator.register(
                         new DaskWorkerGroupReconciler(schedulers), c -> watch(c, namespaces));
+        operator.register(
+                new DaskAutoscalerReconciler(
+                        schedulers,
+                        DaskAutoscalerReconciler.DEFAULT_TIMING,
+                        new ScaleDecisionCounter(settings.metrics())),
+                c -> watch(c, namespaces));
         gauges =
                 settings.metrics()
                         .map(r -> new OperatorGauges(r, this::cachedClusters, this::cachedWorkers))

@@ -178,7 +178,9 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
             SchedulerClient scheduler) {
         String namespace = group.getMetadata().getNamespace();
         try {
-            List<String> chosen = scheduler.workersToClose(plan.workersToChoose());
+            // Workers an autoscaler named (the scheduler's choice over several rounds) go first.
+            List<String> chosen = new ArrayList<>(RetireFirst.addresses(group, plan.live()));
+            chosen.addAll(scheduler.workersToClose(plan.workersToChoose()));
             WorkerPlan.Removal removal = plan.retire(chosen);
             if (removal.podsToDelete().isEmpty()) {
                 return ScaleDown.waiting(
