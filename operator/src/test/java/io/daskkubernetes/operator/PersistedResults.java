@@ -16,10 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A real Dask client, in its own Python process, that computes {@code x * 3 + 1} for 50 numbers and
- * keeps the 50 futures (so the results stay persisted on the workers) until asked to check them.
- * The check gathers all 50 and counts, from the scheduler's transition log, how often each key went
- * from processing to memory: once each means nothing was recomputed.
+ * A real Dask client, in its own Python process, that computes {@code x * 3 + 1} for 50 numbers (or
+ * as many as asked, each task taking as long as asked, for a backlog) and keeps the futures (so the
+ * results stay persisted on the workers) until asked to check them. The check gathers them all and
+ * counts, from the scheduler's transition log, how often each key went from processing to memory:
+ * once each means nothing was recomputed.
  */
 final class PersistedResults implements AutoCloseable {
 
@@ -27,14 +28,19 @@ final class PersistedResults implements AutoCloseable {
 
     private static final String SCRIPT =
             """
-            import json, sys
+            import json, sys, time
             from dask.distributed import Client, wait
 
+            count, seconds = int(sys.argv[2]), float(sys.argv[3])
+
             def triple_plus_one(x):
+                if seconds:
+                    time.sleep(seconds)
                 return x * 3 + 1
 
             client = Client(sys.argv[1], timeout=20)
-            futures = client.map(triple_plus_one, range(%d))
+            futures = client.map(triple_plus_one, range(count))
+            print(json.dumps({"submitted": len(futures)}), flush=True)
             wait(futures)
             holders = client.who_has(futures)
             print(json.dumps({"persisted": len(futures),
@@ -53,13 +59,12 @@ final class PersistedResults implements AutoCloseable {
 
             results = client.gather(futures, errors="raise")
             counts = client.run_on_scheduler(computed, keys=keys)
-            print(json.dumps({"correct": results == [x * 3 + 1 for x in range(%d)],
+            print(json.dumps({"correct": results == [x * 3 + 1 for x in range(count)],
                               "computedOnce": sum(1 for n in counts.values() if n == 1),
                               "computedMoreThanOnce": sum(1 for n in counts.values() if n > 1)}),
                   flush=True)
             client.close()
-            """
-                    .formatted(COUNT, COUNT);
+            """;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -75,13 +80,39 @@ final class PersistedResults implements AutoCloseable {
 
     /** Starts the client against {@code schedulerAddress} and waits until the 50 are in memory. */
     static Started persist(String schedulerAddress, Duration timeout) {
+        PersistedResults results = submit(schedulerAddress, COUNT, Duration.ZERO, timeout);
+        try {
+            return new Started(results, results.awaitPersisted(timeout));
+        } catch (RuntimeException | AssertionError e) {
+            results.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the client against {@code schedulerAddress} and returns once it has submitted {@code
+     * count} tasks of {@code taskDuration} each (a backlog for the scheduler).
+     */
+    static PersistedResults submit(
+            String schedulerAddress, int count, Duration taskDuration, Duration timeout) {
         ProcessBuilder builder =
-                new ProcessBuilder("/usr/bin/python3", "-u", "-c", SCRIPT, schedulerAddress)
+                new ProcessBuilder(
+                                "/usr/bin/python3",
+                                "-u",
+                                "-c",
+                                SCRIPT,
+                                schedulerAddress,
+                                String.valueOf(count),
+                                String.valueOf(taskDuration.toMillis() / 1000.0))
                         .redirectError(ProcessBuilder.Redirect.DISCARD);
         try {
             PersistedResults results = new PersistedResults(builder.start());
             try {
-                return new Started(results, results.readLine(timeout));
+                JsonNode submitted = results.readLine(timeout);
+                if (submitted.path("submitted").asInt() != count) {
+                    throw new AssertionError("the Dask client said " + submitted);
+                }
+                return results;
             } catch (RuntimeException | AssertionError e) {
                 results.close();
                 throw e;
@@ -91,7 +122,17 @@ final class PersistedResults implements AutoCloseable {
         }
     }
 
-    /** Gathers the 50 and reports, as JSON, whether they are right and how often each was made. */
+    /**
+     * Waits until every task is done and its result in memory; reports how many and on how many
+     * workers.
+     */
+    JsonNode awaitPersisted(Duration timeout) {
+        return readLine(timeout);
+    }
+
+    /**
+     * Gathers them all and reports, as JSON, whether they are right and how often each was made.
+     */
     JsonNode check(Duration timeout) {
         try {
             Writer in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);

@@ -11,8 +11,11 @@ import io.daskkubernetes.operator.CustomResourceDefinitions;
 import io.daskkubernetes.operator.LeaderElection;
 import io.daskkubernetes.operator.OperatorProcess;
 import io.daskkubernetes.operator.OperatorSettings;
+import io.daskkubernetes.operator.api.DaskAutoscaler;
+import io.daskkubernetes.operator.api.DaskAutoscalerSpec;
 import io.daskkubernetes.operator.api.DaskWorkerGroup;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -205,6 +208,40 @@ class OperatorRbacEndToEndTest {
 
     @Test
     @Order(4)
+    @Timeout(120)
+    void anAutoscalerScalesTheDefaultGroupAndMetricsCountIt() {
+        DaskAutoscalerSpec spec = new DaskAutoscalerSpec();
+        spec.setCluster("simple");
+        spec.setMinimum(1);
+        spec.setMaximum(1);
+        DaskAutoscaler autoscaler = new DaskAutoscaler();
+        autoscaler.setMetadata(new ObjectMetaBuilder().withName("simple").build());
+        autoscaler.setSpec(spec);
+        local.client()
+                .resources(DaskAutoscaler.class)
+                .inNamespace(WATCHED)
+                .resource(autoscaler)
+                .create();
+        awaitWorkersReady("simple-default", 1);
+        await().atMost(PATIENCE)
+                .until(
+                        () ->
+                                local.client()
+                                        .resources(DaskAutoscaler.class)
+                                        .inNamespace(WATCHED)
+                                        .withName("simple")
+                                        .get()
+                                        .getStatus(),
+                        status ->
+                                status != null
+                                        && Integer.valueOf(1).equals(status.getDesiredWorkers()));
+        assertThat(curl("/metrics"))
+                .contains(
+                        "dask_operator_scale_decisions_total{cluster=\"simple\",direction=\"down\",namespace=\"default\"} 1.0");
+    }
+
+    @Test
+    @Order(5)
     void everyCallTheOperatorMadeIsAllowedByTheChartsRolesAndEveryGrantIsUsed() {
         List<JsonNode> chart = DeployManifests.helmTemplate(Map.of("rbac.cluster", "false"));
         Set<String> operatorRole = rules(chart, "dask-kubernetes-operator");
