@@ -337,11 +337,11 @@ class OperatorBenchmark {
                 sorted.get(sorted.size() - 1) / 1000.0);
     }
 
-    private static String loadAverage() throws IOException {
+    static String loadAverage() throws IOException {
         return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     }
 
-    private static String machine() throws IOException {
+    static String machine() throws IOException {
         String cpu =
                 Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                         .filter(l -> l.startsWith("model name"))
