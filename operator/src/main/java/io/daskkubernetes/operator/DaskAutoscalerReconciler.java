@@ -1,5 +1,6 @@
 package io.daskkubernetes.operator;
 
+import io.daskkubernetes.model.DaskLabels;
 import io.daskkubernetes.model.adapt.AdaptiveOptions;
 import io.daskkubernetes.operator.api.DaskAutoscaler;
 import io.daskkubernetes.operator.api.DaskAutoscalerSpec;
@@ -7,17 +8,25 @@ import io.daskkubernetes.operator.api.DaskAutoscalerStatus;
 import io.daskkubernetes.operator.api.DaskWorkerGroup;
 import io.daskkubernetes.scheduler.SchedulerClient;
 import io.daskkubernetes.scheduler.SchedulerException;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +61,28 @@ public final class DaskAutoscalerReconciler implements Reconciler<DaskAutoscaler
         this.decisions = decisions;
     }
 
+    /**
+     * Read-only caches of the worker groups and scheduler pods, so that a round every second costs
+     * no API read; their changes do not trigger rounds (the timer does).
+     */
+    @Override
+    public List<EventSource<?, DaskAutoscaler>> prepareEventSources(
+            EventSourceContext<DaskAutoscaler> context) {
+        var groups =
+                InformerEventSourceConfiguration.from(DaskWorkerGroup.class, DaskAutoscaler.class)
+                        .withSecondaryToPrimaryMapper(g -> Set.of())
+                        .build();
+        var schedulerPods =
+                InformerEventSourceConfiguration.from(Pod.class, DaskAutoscaler.class)
+                        .withLabelSelector(
+                                DaskLabels.COMPONENT + "=" + DaskLabels.COMPONENT_SCHEDULER)
+                        .withSecondaryToPrimaryMapper(p -> Set.of())
+                        .build();
+        return List.of(
+                new InformerEventSource<>(groups, context),
+                new InformerEventSource<>(schedulerPods, context));
+    }
+
     @Override
     public UpdateControl<DaskAutoscaler> reconcile(
             DaskAutoscaler autoscaler, Context<DaskAutoscaler> context) {
@@ -79,11 +110,9 @@ public final class DaskAutoscalerReconciler implements Reconciler<DaskAutoscaler
                         : ClusterNames.defaultWorkerGroup(spec.getCluster());
         status.setWorkerGroup(groupName);
         Duration interval = rules.defaults().interval();
-        DaskWorkerGroup group =
-                client.resources(DaskWorkerGroup.class)
-                        .inNamespace(namespace)
-                        .withName(groupName)
-                        .get();
+        InformerEventSource<DaskWorkerGroup, DaskAutoscaler> groups =
+                cache(context, DaskWorkerGroup.class);
+        DaskWorkerGroup group = groups.get(new ResourceID(groupName, namespace)).orElse(null);
         if (group == null || !spec.getCluster().equals(group.getSpec().getCluster())) {
             String problem =
                     group == null
@@ -103,9 +132,18 @@ public final class DaskAutoscalerReconciler implements Reconciler<DaskAutoscaler
 
         AutoscalerRule rule = rules.of(autoscaler, groupName);
         int replicas = group.getSpec().getWorker().replicasOrDefault();
-        ScaleDecision decision = decide(client, spec, namespace, groupName, replicas, rule, status);
+        Pod schedulerPod =
+                cache(context, Pod.class)
+                        .get(new ResourceID(ClusterNames.scheduler(spec.getCluster()), namespace))
+                        .orElse(null);
+        ScaleDecision decision =
+                decide(client, schedulerPod, namespace, groupName, replicas, rule, status);
         if (decision.scales()) {
-            WorkerGroupReplicas.set(client, group, decision.to(), decision.retire());
+            DaskWorkerGroup scaled =
+                    WorkerGroupReplicas.set(client, group, decision.to(), decision.retire());
+            // Into the cache now: the next round, a second from now, must see the new replicas
+            // even if the watch is late, or it would decide the same again.
+            groups.handleRecentResourceUpdate(ResourceID.fromResource(scaled), scaled, group);
             OperatorEvents.normal(
                     client,
                     autoscaler,
@@ -126,17 +164,12 @@ public final class DaskAutoscalerReconciler implements Reconciler<DaskAutoscaler
     /** This round's decision; the scheduler's problem, if any, goes to {@code status.message}. */
     private ScaleDecision decide(
             KubernetesClient client,
-            DaskAutoscalerSpec spec,
+            Pod schedulerPod,
             String namespace,
             String groupName,
             int replicas,
             AutoscalerRule rule,
             DaskAutoscalerStatus status) {
-        Pod schedulerPod =
-                client.pods()
-                        .inNamespace(namespace)
-                        .withName(ClusterNames.scheduler(spec.getCluster()))
-                        .get();
         SchedulerConnections.Reachable reach = schedulers.reach(schedulerPod);
         if (reach.client().isEmpty()) {
             status.setMessage(reach.problem());
@@ -200,6 +233,13 @@ public final class DaskAutoscalerReconciler implements Reconciler<DaskAutoscaler
                             + "; set minimum <= maximum");
         }
         return Optional.empty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R extends HasMetadata> InformerEventSource<R, DaskAutoscaler> cache(
+            Context<DaskAutoscaler> context, Class<R> kind) {
+        return (InformerEventSource<R, DaskAutoscaler>)
+                context.eventSourceRetriever().getEventSourceFor(kind);
     }
 
     private static String snapshot(DaskAutoscalerStatus s) {

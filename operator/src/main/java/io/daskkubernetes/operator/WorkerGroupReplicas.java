@@ -19,7 +19,10 @@ final class WorkerGroupReplicas {
 
     private WorkerGroupReplicas() {}
 
-    static void set(
+    /**
+     * @return the group as patched
+     */
+    static DaskWorkerGroup set(
             KubernetesClient client, DaskWorkerGroup group, int replicas, List<String> retire) {
         ObjectNode patch = JSON.createObjectNode();
         ObjectNode annotations = patch.putObject("metadata").putObject("annotations");
@@ -29,7 +32,7 @@ final class WorkerGroupReplicas {
             annotations.put(RetireFirst.ANNOTATION, RetireFirst.value(retire));
         }
         patch.putObject("spec").putObject("worker").put("replicas", replicas);
-        client.resources(DaskWorkerGroup.class)
+        return client.resources(DaskWorkerGroup.class)
                 .inNamespace(group.getMetadata().getNamespace())
                 .withName(group.getMetadata().getName())
                 .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
