@@ -114,7 +114,7 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
         }
         List<String> deleteNow = new ArrayList<>(plan.endedPods());
         int waiting = plan.workersToChoose();
-        for (String pod : plan.unregisteredToDelete()) {
+        for (String pod : RetireFirst.unregisteredToDelete(group, plan)) {
             // Without the scheduler "not registered" may only mean "not asked": delete only pods
             // that never started, and let running ones wait for the scheduler's choice.
             if (schedulerKnown || "Pending".equals(phaseOf(observed, pod))) {

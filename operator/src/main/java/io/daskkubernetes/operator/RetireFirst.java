@@ -1,7 +1,9 @@
 package io.daskkubernetes.operator;
 
+import io.daskkubernetes.model.WorkerPlan;
 import io.daskkubernetes.model.WorkerState;
 import io.daskkubernetes.operator.api.DaskWorkerGroup;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -45,5 +47,30 @@ final class RetireFirst {
                 .filter(w -> w.registered() && names.contains(w.podName()))
                 .map(WorkerState::daskAddress)
                 .toList();
+    }
+
+    /**
+     * The plan's pods whose worker never registered, to delete now: as many as the plan says, the
+     * ones the annotation names first (none of them holds data, but the autoscaler counted its
+     * rounds for those), then the plan's own choice.
+     */
+    static List<String> unregisteredToDelete(DaskWorkerGroup group, WorkerPlan plan) {
+        int count = plan.unregisteredToDelete().size();
+        Set<String> names = podNames(group);
+        if (count == 0 || names.isEmpty()) {
+            return plan.unregisteredToDelete();
+        }
+        List<String> chosen =
+                new ArrayList<>(
+                        plan.live().stream()
+                                .filter(w -> !w.registered() && names.contains(w.podName()))
+                                .map(WorkerState::podName)
+                                .limit(count)
+                                .toList());
+        plan.unregisteredToDelete().stream()
+                .filter(p -> !chosen.contains(p))
+                .limit(count - chosen.size())
+                .forEach(chosen::add);
+        return chosen;
     }
 }
