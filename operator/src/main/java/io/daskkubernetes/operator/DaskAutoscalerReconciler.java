@@ -153,6 +153,8 @@ public final class DaskAutoscalerReconciler implements Reconciler<DaskAutoscaler
             status.setLastDecision(decision.describe());
             status.setLastScaleTime(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
             LOG.info("{}/{}: {}", namespace, groupName, decision.describe());
+        } else {
+            LOG.debug("{}/{}: {}", namespace, groupName, decision.describe());
         }
         status.setDesiredWorkers(decision.to());
         status.setCurrentWorkers(

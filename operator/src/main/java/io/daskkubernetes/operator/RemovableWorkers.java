@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which of a worker group's workers (pod names) would go to bring it down to a target, in the order
@@ -20,6 +22,8 @@ import java.util.stream.Collectors;
  * round wants fewer workers, since it costs a pod list and a scheduler call.
  */
 final class RemovableWorkers implements AdaptivePolicy.RemovalCandidates {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RemovableWorkers.class);
 
     private final KubernetesClient client;
     private final String namespace;
@@ -59,7 +63,10 @@ final class RemovableWorkers implements AdaptivePolicy.RemovalCandidates {
                         .toList();
         // The scheduler answers for every group of the cluster: its whole order of preference is
         // asked, and this group's workers are taken from it.
-        return choose(live, replicas - target, n -> scheduler.workersToClose(registered.size()));
+        List<String> chosen =
+                choose(live, replicas - target, n -> scheduler.workersToClose(registered.size()));
+        LOG.debug("{}/{}: to reach {} workers, {} would go", namespace, group, target, chosen);
+        return chosen;
     }
 
     /**
