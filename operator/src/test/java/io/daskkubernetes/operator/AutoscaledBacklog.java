@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The autoscaler scenario of the end-to-end test and the benchmark: upstream's simplecluster.yaml
@@ -72,15 +73,20 @@ final class AutoscaledBacklog implements AutoCloseable {
         KubernetesClient client = runtime.local().client();
         try {
             Path autoscaler = Files.writeString(dir.resolve("autoscaler.yaml"), AUTOSCALER);
+            // kubectl's own limit is 30 s; on a loaded machine its first apply of two kinds can
+            // take longer (discovery of the DaskAutoscaler kind), which is not the operator's time
             runtime.kubectl()
-                    .run(
-                            "apply",
-                            "-f",
-                            OperatorOnLocalRuntime.MANIFESTS
-                                    .resolve("simplecluster.yaml")
-                                    .toString(),
-                            "-f",
-                            autoscaler.toString());
+                    .exec(
+                            List.of(
+                                    "/usr/bin/kubectl",
+                                    "apply",
+                                    "-f",
+                                    OperatorOnLocalRuntime.MANIFESTS
+                                            .resolve("simplecluster.yaml")
+                                            .toString(),
+                                    "-f",
+                                    autoscaler.toString()),
+                            120);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
