@@ -62,8 +62,8 @@ public final class DaskAutoscalerReconciler implements Reconciler<DaskAutoscaler
     }
 
     /**
-     * Read-only caches of the worker groups and scheduler pods, so that a round every second costs
-     * no API read; their changes do not trigger rounds (the timer does).
+     * Read-only caches of the worker groups and the clusters' pods, so that a round every second
+     * costs no API read; their changes do not trigger rounds (the timer does).
      */
     @Override
     public List<EventSource<?, DaskAutoscaler>> prepareEventSources(
@@ -72,15 +72,15 @@ public final class DaskAutoscalerReconciler implements Reconciler<DaskAutoscaler
                 InformerEventSourceConfiguration.from(DaskWorkerGroup.class, DaskAutoscaler.class)
                         .withSecondaryToPrimaryMapper(g -> Set.of())
                         .build();
-        var schedulerPods =
+        // the pods of Dask clusters: their schedulers, and the workers a shrink would name
+        var clusterPods =
                 InformerEventSourceConfiguration.from(Pod.class, DaskAutoscaler.class)
-                        .withLabelSelector(
-                                DaskLabels.COMPONENT + "=" + DaskLabels.COMPONENT_SCHEDULER)
+                        .withLabelSelector(DaskLabels.CLUSTER_NAME)
                         .withSecondaryToPrimaryMapper(p -> Set.of())
                         .build();
         return List.of(
                 new InformerEventSource<>(groups, context),
-                new InformerEventSource<>(schedulerPods, context));
+                new InformerEventSource<>(clusterPods, context));
     }
 
     @Override
@@ -132,12 +132,12 @@ public final class DaskAutoscalerReconciler implements Reconciler<DaskAutoscaler
 
         AutoscalerRule rule = rules.of(autoscaler, groupName);
         int replicas = group.getSpec().getWorker().replicasOrDefault();
+        InformerEventSource<Pod, DaskAutoscaler> pods = cache(context, Pod.class);
         Pod schedulerPod =
-                cache(context, Pod.class)
-                        .get(new ResourceID(ClusterNames.scheduler(spec.getCluster()), namespace))
+                pods.get(new ResourceID(ClusterNames.scheduler(spec.getCluster()), namespace))
                         .orElse(null);
         ScaleDecision decision =
-                decide(client, schedulerPod, namespace, groupName, replicas, rule, status);
+                decide(pods, schedulerPod, namespace, groupName, replicas, rule, status);
         if (decision.scales()) {
             DaskWorkerGroup scaled =
                     WorkerGroupReplicas.set(client, group, decision.to(), decision.retire());
@@ -165,7 +165,7 @@ public final class DaskAutoscalerReconciler implements Reconciler<DaskAutoscaler
 
     /** This round's decision; the scheduler's problem, if any, goes to {@code status.message}. */
     private ScaleDecision decide(
-            KubernetesClient client,
+            InformerEventSource<Pod, DaskAutoscaler> pods,
             Pod schedulerPod,
             String namespace,
             String groupName,
@@ -185,7 +185,12 @@ public final class DaskAutoscalerReconciler implements Reconciler<DaskAutoscaler
             return rule.decide(
                     target,
                     replicas,
-                    new RemovableWorkers(client, namespace, groupName, replicas, scheduler));
+                    new RemovableWorkers(
+                            () -> workerPods(pods, namespace, groupName),
+                            namespace,
+                            groupName,
+                            replicas,
+                            scheduler));
         } catch (SchedulerException e) {
             schedulers.drop(scheduler);
             String problem = "asking the scheduler its adaptive target failed: " + e.getMessage();
@@ -235,6 +240,18 @@ public final class DaskAutoscalerReconciler implements Reconciler<DaskAutoscaler
                             + "; set minimum <= maximum");
         }
         return Optional.empty();
+    }
+
+    private static List<Pod> workerPods(
+            InformerEventSource<Pod, DaskAutoscaler> pods, String namespace, String group) {
+        return pods.list(
+                        namespace,
+                        p ->
+                                group.equals(
+                                        p.getMetadata()
+                                                .getLabels()
+                                                .get(OperatorLabels.WORKER_GROUP_NAME)))
+                .toList();
     }
 
     @SuppressWarnings("unchecked")

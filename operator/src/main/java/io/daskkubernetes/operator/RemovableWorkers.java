@@ -5,12 +5,12 @@ import io.daskkubernetes.model.adapt.AdaptivePolicy;
 import io.daskkubernetes.scheduler.DaskWorker;
 import io.daskkubernetes.scheduler.SchedulerClient;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,19 +25,22 @@ final class RemovableWorkers implements AdaptivePolicy.RemovalCandidates {
 
     private static final Logger LOG = LoggerFactory.getLogger(RemovableWorkers.class);
 
-    private final KubernetesClient client;
+    private final Supplier<List<Pod>> groupPods;
     private final String namespace;
     private final String group;
     private final int replicas;
     private final SchedulerClient scheduler;
 
+    /**
+     * @param groupPods the group's worker pods (from a cache)
+     */
     RemovableWorkers(
-            KubernetesClient client,
+            Supplier<List<Pod>> groupPods,
             String namespace,
             String group,
             int replicas,
             SchedulerClient scheduler) {
-        this.client = client;
+        this.groupPods = groupPods;
         this.namespace = namespace;
         this.group = group;
         this.replicas = replicas;
@@ -47,13 +50,7 @@ final class RemovableWorkers implements AdaptivePolicy.RemovalCandidates {
     @Override
     public List<String> toReach(int target) {
         List<Pod> pods =
-                client
-                        .pods()
-                        .inNamespace(namespace)
-                        .withLabel(OperatorLabels.WORKER_GROUP_NAME, group)
-                        .list()
-                        .getItems()
-                        .stream()
+                groupPods.get().stream()
                         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                         .toList();
         List<DaskWorker> registered = scheduler.workers();
