@@ -29,7 +29,7 @@ class PortForwardFallbackIT {
     @TempDir Path output;
 
     private LaunchedProcess local;
-    private OutsideClientNetwork outside;
+    private OutsideNetwork outside;
 
     @AfterEach
     void stopWhatIsLeft() {
@@ -51,7 +51,7 @@ class PortForwardFallbackIT {
                                 READY)
                         .substring("kubeconfig: ".length())
                         .strip();
-        outside = OutsideClientNetwork.reachingApiServerAt(apiServerPort(Path.of(kubeconfig)));
+        outside = OutsideNetwork.reachingApiServerAt(apiServerPort(Path.of(kubeconfig)));
 
         String runInside =
                 String.join(" ", outside.commandPrefix())
