@@ -287,8 +287,11 @@ final class PodRunner {
             String message =
                     "container "
                             + spec.getName()
-                            + " has neither command nor args; the local runtime ignores "
-                            + "images, so set command (or args) to the program to run";
+                            + " has neither command nor args, and the local runtime does not"
+                            + " know the ENTRYPOINT of image \""
+                            + spec.getImage()
+                            + "\" (it cannot pull images): set command (or args) to the program"
+                            + " to run";
             run.failedToStart(message, Instant.now());
             event(run, EventRecorder.WARNING, "Failed", "Error: " + message);
             afterExit(run, 128);
@@ -401,7 +404,70 @@ final class PodRunner {
         return words;
     }
 
+    /**
+     * A startup probe first, when there is one; readiness and liveness probes only once it has
+     * passed, as the kubelet runs them.
+     */
     private void startProbes(ContainerRun run, ContainerProcess process, List<String> execPrefix) {
+        if (run.spec.getStartupProbe() == null) {
+            startRunningProbes(run, process, execPrefix);
+            return;
+        }
+        probes.add(
+                ProbeWorker.start(
+                        run.spec.getStartupProbe(),
+                        "startup",
+                        run.spec,
+                        process,
+                        podIp,
+                        execPrefix,
+                        run.workingDirectory,
+                        run.environment,
+                        settings.executor(),
+                        started -> onStartup(run, process, execPrefix, started),
+                        failure ->
+                                event(
+                                        run,
+                                        EventRecorder.WARNING,
+                                        "Unhealthy",
+                                        "Startup probe failed: " + failure)));
+    }
+
+    private synchronized void onStartup(
+            ContainerRun run, ContainerProcess process, List<String> execPrefix, boolean started) {
+        if (run.process != process || run.phase != ContainerRun.Phase.RUNNING || terminating) {
+            return;
+        }
+        probes.removeIf(
+                probe -> {
+                    boolean startupOfThisRun = probe.isFor(process) && probe.isStartup();
+                    if (startupOfThisRun) {
+                        probe.stop();
+                    }
+                    return startupOfThisRun;
+                });
+        if (!started) {
+            LOG.info(
+                    "pod {}/{} container {} failed its startup probe; killing it",
+                    namespace,
+                    name,
+                    run.name());
+            event(
+                    run,
+                    EventRecorder.NORMAL,
+                    "Killing",
+                    "Container " + run.name() + " failed startup probe, will be restarted");
+            process.signalGroup("KILL");
+            return;
+        }
+        run.startupPassed = true;
+        run.ready = !run.hasReadinessProbe();
+        reportStatus();
+        startRunningProbes(run, process, execPrefix);
+    }
+
+    private void startRunningProbes(
+            ContainerRun run, ContainerProcess process, List<String> execPrefix) {
         if (run.spec.getReadinessProbe() != null) {
             probes.add(
                     ProbeWorker.start(
@@ -411,6 +477,8 @@ final class PodRunner {
                             process,
                             podIp,
                             execPrefix,
+                            run.workingDirectory,
+                            run.environment,
                             settings.executor(),
                             ready -> onReadiness(run, process, ready),
                             failure ->
@@ -429,6 +497,8 @@ final class PodRunner {
                             process,
                             podIp,
                             execPrefix,
+                            run.workingDirectory,
+                            run.environment,
                             settings.executor(),
                             alive -> onLiveness(run, process, alive),
                             failure ->
