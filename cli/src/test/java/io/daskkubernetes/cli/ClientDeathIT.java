@@ -61,16 +61,9 @@ class ClientDeathIT {
     void aKilledClientsClusterStopsWithinLeasePlusIdleTimeoutAndGcDeletesIt() throws Exception {
         local = Launcher.start(output, Map.of(), "local");
         String kubeconfig =
-                local.awaitStdoutLine(
-                                "its kubeconfig: line",
-                                line -> line.startsWith("kubeconfig: "),
-                                READY)
-                        .substring("kubeconfig: ".length())
-                        .strip();
+                local.awaitKubeconfig(READY);
         kubernetes =
-                new KubernetesClientBuilder()
-                        .withConfig(Config.fromKubeconfig(Files.readString(Path.of(kubeconfig))))
-                        .build();
+                LaunchedProcess.clientOf(kubeconfig);
         step("local runtime up");
         String name = startCluster(kubeconfig);
         cluster.awaitStderrLine(

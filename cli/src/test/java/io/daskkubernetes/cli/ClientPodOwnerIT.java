@@ -50,16 +50,9 @@ class ClientPodOwnerIT {
     void deletingTheClientsPodDeletesItsCluster() throws Exception {
         local = Launcher.start(output, Map.of(), "local");
         String kubeconfig =
-                local.awaitStdoutLine(
-                                "its kubeconfig: line",
-                                line -> line.startsWith("kubeconfig: "),
-                                READY)
-                        .substring("kubeconfig: ".length())
-                        .strip();
+                local.awaitKubeconfig(READY);
         kubernetes =
-                new KubernetesClientBuilder()
-                        .withConfig(Config.fromKubeconfig(Files.readString(Path.of(kubeconfig))))
-                        .build();
+                LaunchedProcess.clientOf(kubeconfig);
         Pod notebook =
                 kubernetes
                         .pods()

@@ -209,18 +209,10 @@ class ClusterWatchIT {
     private void startCluster(String spec, int workers) {
         local = Launcher.start(output, Map.of(), "local");
         kubeconfig =
-                local.awaitStdoutLine(
-                                "its kubeconfig: line",
-                                line -> line.startsWith("kubeconfig: "),
-                                READY)
-                        .substring("kubeconfig: ".length())
-                        .strip();
+                local.awaitKubeconfig(READY);
         try {
             kubernetes =
-                    new KubernetesClientBuilder()
-                            .withConfig(
-                                    Config.fromKubeconfig(Files.readString(Path.of(kubeconfig))))
-                            .build();
+                    LaunchedProcess.clientOf(kubeconfig);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -45,12 +45,7 @@ class PortForwardFallbackIT {
     void aClientOutsideTheClusterComputesThroughAPortForward() throws Exception {
         local = Launcher.start(output, Map.of(), "local");
         String kubeconfig =
-                local.awaitStdoutLine(
-                                "its kubeconfig: line",
-                                line -> line.startsWith("kubeconfig: "),
-                                READY)
-                        .substring("kubeconfig: ".length())
-                        .strip();
+                local.awaitKubeconfig(READY);
         outside = OutsideNetwork.reachingApiServerAt(apiServerPort(Path.of(kubeconfig)));
 
         String runInside =
