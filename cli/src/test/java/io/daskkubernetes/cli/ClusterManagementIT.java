@@ -51,8 +51,7 @@ class ClusterManagementIT {
     @Test
     void listScaleLogsAndDeleteARunningClusterWhateverThisMachinesConfigSays() throws Exception {
         local = Launcher.start(output, Map.of(), "local");
-        String kubeconfig =
-                local.awaitKubeconfig(READY);
+        String kubeconfig = local.awaitKubeconfig(READY);
         assertThat(Path.of(kubeconfig)).isRegularFile();
 
         step("local runtime up");

@@ -102,7 +102,8 @@ final class LaunchedProcess implements AutoCloseable {
             return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
                     .withConfig(
                             io.fabric8.kubernetes.client.Config.fromKubeconfig(
-                                    java.nio.file.Files.readString(java.nio.file.Path.of(kubeconfig))))
+                                    java.nio.file.Files.readString(
+                                            java.nio.file.Path.of(kubeconfig))))
                     .build();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

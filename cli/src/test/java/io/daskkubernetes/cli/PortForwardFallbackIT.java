@@ -44,8 +44,7 @@ class PortForwardFallbackIT {
     @Test
     void aClientOutsideTheClusterComputesThroughAPortForward() throws Exception {
         local = Launcher.start(output, Map.of(), "local");
-        String kubeconfig =
-                local.awaitKubeconfig(READY);
+        String kubeconfig = local.awaitKubeconfig(READY);
         outside = OutsideNetwork.reachingApiServerAt(apiServerPort(Path.of(kubeconfig)));
 
         String runInside =
