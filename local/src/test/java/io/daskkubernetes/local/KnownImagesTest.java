@@ -106,6 +106,22 @@ class KnownImagesTest {
     }
 
     @Test
+    void theImagesUserWithoutAGroupIsInTheRootGroupAndReadsItsServiceAccountFiles() {
+        // As with Docker's USER 4321: gid 0; the runtime's directories must let it through.
+        assertThat(
+                        logOf(
+                                "reader",
+                                "registry.example:5000/tools/greeter",
+                                List.of(
+                                        "sh",
+                                        "-c",
+                                        "id -u; id -g; cat"
+                                                + " /var/run/secrets/kubernetes.io/serviceaccount/namespace"),
+                                List.of()))
+                .isEqualTo("4321\n0\ndefault");
+    }
+
+    @Test
     void repositoryOfDropsTagAndDigestButNotARegistryPort() {
         assertThat(ImageConfig.repositoryOf("ghcr.io/dask/dask:2024.1.0"))
                 .isEqualTo("ghcr.io/dask/dask");
