@@ -11,10 +11,12 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RegisteredController;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.health.EventSourceHealthIndicator;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.Controller;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -139,11 +141,38 @@ public final class DaskOperator implements AutoCloseable {
         if (!leading.get()) {
             return new OperatorHttpEndpoints.Probe(true, "standing by for the leader's Lease");
         }
-        var unhealthy = operator.getRuntimeInfo().unhealthyEventSources();
+        // JOSDK lists every controller, each with its unhealthy event sources (most often none).
+        Map<String, Map<String, EventSourceHealthIndicator>> unhealthy = new java.util.TreeMap<>();
+        operator.getRuntimeInfo()
+                .unhealthyEventSources()
+                .forEach(
+                        (controller, sources) -> {
+                            if (!sources.isEmpty()) {
+                                unhealthy.put(controller, sources);
+                            }
+                        });
         return unhealthy.isEmpty()
                 ? new OperatorHttpEndpoints.Probe(true, "leading; informers healthy")
                 : new OperatorHttpEndpoints.Probe(
-                        false, "unhealthy informers " + unhealthy.keySet());
+                        false, "unhealthy event sources " + describe(unhealthy));
+    }
+
+    /** controller: [event source (its class)...], to say which one is unhealthy. */
+    private static String describe(Map<String, Map<String, EventSourceHealthIndicator>> unhealthy) {
+        StringBuilder text = new StringBuilder();
+        unhealthy.forEach(
+                (controller, sources) -> {
+                    text.append(controller).append(": ");
+                    sources.forEach(
+                            (name, source) ->
+                                    text.append(name)
+                                            .append(" (")
+                                            .append(source.getClass().getSimpleName())
+                                            .append(" ")
+                                            .append(source.getStatus())
+                                            .append(") "));
+                });
+        return text.toString().strip();
     }
 
     /** Readiness: started (a standby is ready too, so that rollouts of two replicas proceed). */

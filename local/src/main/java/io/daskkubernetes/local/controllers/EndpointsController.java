@@ -65,9 +65,9 @@ public final class EndpointsController implements AutoCloseable {
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
     private static final String MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
     private static final String MANAGED_BY = "endpointslice-controller.k8s.io";
-    private SharedIndexInformer<Pod> pods;
-    private SharedIndexInformer<Service> services;
-    private SharedIndexInformer<Endpoints> endpointsObjects;
+    private volatile SharedIndexInformer<Pod> pods;
+    private volatile SharedIndexInformer<Service> services;
+    private volatile SharedIndexInformer<Endpoints> endpointsObjects;
 
     public EndpointsController(
             KubernetesClient client, Consumer<List<ServiceRoute>> routesListener) {
@@ -121,6 +121,10 @@ public final class EndpointsController implements AutoCloseable {
     }
 
     private void reconcile() {
+        if (pods == null || services == null || endpointsObjects == null) {
+            return; // an informer's first events, before start() has them all: its end schedules a
+            // pass
+        }
         List<ServiceRoute> routes = new ArrayList<>();
         Map<String, Endpoints> wanted = new HashMap<>();
         Map<String, EndpointSlice> wantedSlices = new HashMap<>();
