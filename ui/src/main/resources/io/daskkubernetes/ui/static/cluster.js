@@ -5,7 +5,8 @@
   const params = new URLSearchParams(location.search);
   const key = { kind: params.get('kind'), namespace: params.get('namespace'), name: params.get('name') };
   const detailPath = '/api/cluster?' + new URLSearchParams(key);
-  // What tests and curious users can read: the chart's own data, as uPlot holds it.
+  // What tests and curious users can read: the chart's own data, as uPlot holds it
+  // (chart.data: times, pods, registered workers, desired, unfinished tasks).
   window.daskConsole = { chart: null, detail: null };
   let session = { allowScaling: false };
   let refreshMillis = 2000;
@@ -25,9 +26,10 @@
       ],
       series: [
         {},
-        { label: 'desired', scale: 'workers', stroke: '#6f42c1', dash: [6, 4], width: 2 },
         { label: 'pods', scale: 'workers', stroke: '#0366d6', width: 2 },
         { label: 'registered workers', scale: 'workers', stroke: '#28a745', width: 2 },
+        // drawn over the other two, dashed, so that it shows where they agree with it
+        { label: 'desired', scale: 'workers', stroke: '#6f42c1', dash: [6, 4], width: 2 },
         { label: 'unfinished tasks', scale: 'tasks', stroke: '#e36209', width: 1 },
       ],
     };
@@ -188,7 +190,7 @@
       renderEvents(detail.events);
       const h = detail.history;
       if (!window.daskConsole.chart) window.daskConsole.chart = makeChart();
-      window.daskConsole.chart.setData([h.t, h.desired, h.pods, h.registered, h.backlog]);
+      window.daskConsole.chart.setData([h.t, h.pods, h.registered, h.desired, h.backlog]);
       document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
       if (logPod === null) {
         const first = detail.workers.find((w) => w.pod);
