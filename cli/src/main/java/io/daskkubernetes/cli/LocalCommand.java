@@ -2,9 +2,11 @@ package io.daskkubernetes.cli;
 
 import io.daskkubernetes.local.LocalKubernetes;
 import io.daskkubernetes.operator.DaskOperator;
+import io.daskkubernetes.ui.WebConsole;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,6 +30,15 @@ final class LocalCommand implements Callable<Integer> {
                             + " so that kubectl apply -f of a DaskCluster works.")
     boolean operator;
 
+    @Option(
+            names = "--ui",
+            description =
+                    "Also serve the web console of the runtime's Dask clusters and print its URL"
+                            + " (see 'dask-kubernetes ui --help' for --address, --allow-scaling...).")
+    boolean ui;
+
+    @Mixin ConsoleFlags console;
+
     @Override
     public Integer call() throws Exception {
         try (ShutdownSequence shutdown = new ShutdownSequence()) {
@@ -37,6 +48,12 @@ final class LocalCommand implements Callable<Integer> {
                 // added after the runtime, so closed before it: the operator stops first
                 shutdown.add(DaskOperator.start(runtime.client(), Set.of(), true));
                 System.out.println("operator: running (DaskCluster, DaskWorkerGroup)");
+            }
+            if (ui) {
+                // added after the runtime (and operator), so closed before them
+                WebConsole web =
+                        shutdown.add(WebConsole.start(runtime.client(), console.options(null)));
+                System.out.println("web console: " + web.url());
             }
             System.out.println("kubeconfig: " + runtime.kubeconfig());
             System.out.println("api server: " + runtime.apiServerUrl());
