@@ -44,7 +44,9 @@ final class ScalingDecisions implements FleetInformers.OwnerChanges {
             @Override
             public void onAdd(ConfigMap owner) {
                 ClusterKey key = key(ClusterKey.CLASSIC, owner);
-                history.decided(key, new ClusterHistory.Decision(Instant.now(), "cluster seen"));
+                history.decided(
+                        key,
+                        new ClusterHistory.Decision(Instant.now(), "first seen by this console"));
             }
 
             @Override
@@ -98,7 +100,7 @@ final class ScalingDecisions implements FleetInformers.OwnerChanges {
             public void onAdd(DaskCluster cluster) {
                 history.decided(
                         key(ClusterKey.DASK_CLUSTER, cluster),
-                        new ClusterHistory.Decision(Instant.now(), "cluster seen"));
+                        new ClusterHistory.Decision(Instant.now(), "first seen by this console"));
             }
 
             @Override

@@ -195,8 +195,8 @@ class FleetSamplingTest {
             Map<String, Integer> routes = new HashMap<>();
             ConsoleClient.JSON
                     .readTree(response.body())
-                    .fields()
-                    .forEachRemaining(f -> routes.put(f.getKey(), f.getValue().asInt()));
+                    .properties()
+                    .forEach(f -> routes.put(f.getKey(), f.getValue().asInt()));
             counts.put(entry.getKey(), routes);
         }
         return counts;
