@@ -5,8 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.daskkubernetes.model.DaskLabels;
+import io.daskkubernetes.operator.api.DaskAutoscaler;
+import io.daskkubernetes.operator.api.DaskCluster;
+import io.daskkubernetes.operator.api.DaskClusterSpec;
+import io.daskkubernetes.operator.api.SchedulerSpec;
+import io.daskkubernetes.operator.api.WorkerSpec;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.http.HttpRequest;
@@ -191,6 +199,80 @@ class ConsoleHttpApiTest {
         HttpResponse<String> notDasks =
                 api.send(api.request("/api/logs?namespace=default&pod=kube-dns").GET().build());
         assertThat(notDasks.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aDaskClusterIsListedScaledByItsReplicasAndMadeToAdaptByAnAutoscaler() throws Exception {
+        DaskCluster cluster = new DaskCluster();
+        cluster.setMetadata(
+                new ObjectMetaBuilder().withName("op1").withNamespace("default").build());
+        WorkerSpec worker = new WorkerSpec();
+        worker.setReplicas(2);
+        worker.setSpec(new PodSpec());
+        SchedulerSpec scheduler = new SchedulerSpec();
+        scheduler.setSpec(new PodSpec());
+        scheduler.setService(new ServiceSpec());
+        DaskClusterSpec spec = new DaskClusterSpec();
+        spec.setWorker(worker);
+        spec.setScheduler(scheduler);
+        cluster.setSpec(spec);
+        client.resources(DaskCluster.class).inNamespace("default").resource(cluster).create();
+
+        ConsoleClient api = new ConsoleClient(start(true));
+        String csrf = api.get("/api/session").get("csrf").asText();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> api.get("/api/clusters").get("clusters").size() == 1);
+        JsonNode row = api.get("/api/clusters").get("clusters").get(0);
+        assertThat(row.get("kind").asText()).isEqualTo("DaskCluster");
+        assertThat(row.get("desired").asInt()).isEqualTo(2);
+        JsonNode detail = api.get("/api/cluster?kind=DaskCluster&namespace=default&name=op1");
+        assertThat(detail.get("canScale").asBoolean()).isTrue();
+        assertThat(detail.get("canAdapt").asBoolean()).isTrue();
+
+        String key = "\"kind\":\"DaskCluster\",\"namespace\":\"default\",\"name\":\"op1\"";
+        assertThat(post(api, "{" + key + ",\"workers\":5}", csrf, null).statusCode())
+                .isEqualTo(202);
+        assertThat(
+                        client.resources(DaskCluster.class)
+                                .inNamespace("default")
+                                .withName("op1")
+                                .get()
+                                .getSpec()
+                                .getWorker()
+                                .getReplicas())
+                .isEqualTo(5);
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                api.get("/api/cluster?kind=DaskCluster&namespace=default&name=op1")
+                                        .get("decisions")
+                                        .toString()
+                                        .contains(
+                                                "desired workers 2 → 5, by a change of spec.worker.replicas"));
+
+        HttpResponse<String> adapt =
+                api.send(
+                        api.request("/api/adapt")
+                                .header(ConsoleAccess.CSRF_HEADER, csrf)
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "{" + key + ",\"minimum\":1,\"maximum\":6}"))
+                                .build());
+        assertThat(adapt.statusCode()).as(adapt.body()).isEqualTo(202);
+        DaskAutoscaler autoscaler =
+                client.resources(DaskAutoscaler.class).inNamespace("default").withName("op1").get();
+        assertThat(autoscaler.getSpec().getCluster()).isEqualTo("op1");
+        assertThat(autoscaler.getSpec().getMinimum()).isEqualTo(1);
+        assertThat(autoscaler.getSpec().getMaximum()).isEqualTo(6);
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                api.get("/api/clusters")
+                                                .get("clusters")
+                                                .get(0)
+                                                .get("adaptMaximum")
+                                                .asInt()
+                                        == 6);
     }
 
     private static HttpResponse<String> post(
