@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 final class SchedulerSampler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SchedulerSampler.class);
+    private static final Duration RECONSIDER_TCP = Duration.ofSeconds(10);
 
     private final FleetInformers fleet;
     private final ClusterFacts facts;
@@ -152,10 +153,16 @@ final class SchedulerSampler implements AutoCloseable {
         }
     }
 
-    /** One scheduler and the client that asks it, connected on first use. */
+    /**
+     * One scheduler and the client that asks it, connected on first use. Dask's TCP protocol is
+     * chosen when the HTTP API does not answer; a scheduler that is still starting may answer TCP
+     * first, so that choice is reconsidered after {@link #RECONSIDER_TCP} (only HTTP tells the
+     * backlog).
+     */
     private final class SampledScheduler {
         final ClusterFacts.SchedulerAddress address;
         private SchedulerClient client;
+        private Instant reconsiderAt;
 
         SampledScheduler(ClusterFacts.SchedulerAddress address) {
             this.address = address;
@@ -163,10 +170,15 @@ final class SchedulerSampler implements AutoCloseable {
 
         synchronized SchedulerSample sample(Instant at)
                 throws java.io.IOException, InterruptedException {
+            if (client != null && reconsiderAt != null && at.isAfter(reconsiderAt)) {
+                close();
+            }
             if (client == null) {
                 client =
                         SchedulerClients.connect(
                                 address.comm(), URI.create(address.dashboard()), timeout);
+                reconsiderAt =
+                        "http".equals(client.transportName()) ? null : at.plus(RECONSIDER_TCP);
             }
             SchedulerInfo identity = client.identity();
             if ("http".equals(client.transportName())) {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -78,9 +79,19 @@ class ConsoleBrowserTest {
                 .workerTemplate(PodTemplateFiles.read(WORKER_SPEC));
     }
 
+    private long started;
+
+    /**
+     * Prints how long the test took to reach a step: figures for a loaded machine, not asserted.
+     */
+    private void step(String what) {
+        System.out.printf(
+                "ConsoleBrowserTest: %5.1f s %s%n", (System.nanoTime() - started) / 1e9, what);
+    }
+
     @Test
     void showsTwoClustersTheirScalingAndTheirProblemsInARealBrowser() throws Exception {
-        long started = System.nanoTime();
+        started = System.nanoTime();
         ConsoleOptions options =
                 ConsoleOptions.defaults().withNamespace("default").withSamplingInterval(SAMPLING);
         // The clusters start side by side, and the browser meanwhile: on two loaded cores the
@@ -100,6 +111,7 @@ class ConsoleBrowserTest {
                         WebConsole.start(runtime.client(), options.withAllowScaling(true))) {
             KubeCluster adaptive = adaptiveStart.join();
             KubeCluster fixed = fixedStart.join();
+            step("browser, consoles and both clusters started");
             ChromeDriver browser = chromium.driver();
 
             // Read-only: both clusters listed; on a cluster's page no control at all.
@@ -125,6 +137,7 @@ class ConsoleBrowserTest {
             assertThat(browser.findElements(By.id("controls"))).isEmpty();
             assertThat(browser.findElements(By.id("scale-button"))).isEmpty();
             assertForgedPostsAreRefused(readOnly, writable, fixed.name());
+            step("read-only console: both listed, no controls, forged POSTs refused");
 
             // Writable. A backlog for the adaptive cluster, from a real Python client; its chart
             // is read once the other cluster has been scaled and has lost a worker (the history
@@ -143,6 +156,7 @@ class ConsoleBrowserTest {
                             .start();
             try {
                 scaleFromThePageThenKillAWorker(browser, writable, fixed);
+                step("scaled from the page; killed worker shown, then replaced");
 
                 assertThat(backlog.waitFor(3, TimeUnit.MINUTES)).isTrue();
                 assertThat(new String(backlog.getInputStream().readAllBytes()).strip())
@@ -162,6 +176,7 @@ class ConsoleBrowserTest {
             assertThat(chartSeries(browser, DESIRED_SERIES)).contains(3L);
             assertThat(text(browser, "#decisions")).contains("by the adaptive loop within 1–3");
             screenshot(browser, "console-cluster.png");
+            step("adaptive chart rose and fell");
 
             browser.get(writable.baseUrl());
             await().atMost(SLOW)
@@ -172,14 +187,13 @@ class ConsoleBrowserTest {
                                                     "return [...document.querySelectorAll('#clusters td.counts')]"
                                                             + ".map(c => c.textContent).sort().join(',')")
                                             .equals("1 / 1 / 1,2 / 2 / 2"));
+            browser.manage().window().setSize(new Dimension(1400, 360));
             screenshot(browser, "console-clusters.png");
         } finally {
             closeOnceStarted(adaptiveStart);
             closeOnceStarted(fixedStart);
         }
-        System.out.printf(
-                "ConsoleBrowserTest: %.1f s from start to clean-up%n",
-                (System.nanoTime() - started) / 1e9);
+        step("everything closed");
     }
 
     /**
