@@ -25,11 +25,23 @@ final class ClusterHistory {
      * One sampling round's counts; null where unknown.
      *
      * @param backlog unfinished tasks on the scheduler
+     * @param wanted the scheduler's adaptive target: the workers it would like for its load
      */
-    record Point(Instant at, Integer desired, int pods, Integer registered, Integer backlog) {}
+    record Point(
+            Instant at,
+            Integer desired,
+            int pods,
+            Integer registered,
+            Integer backlog,
+            Integer wanted) {}
 
-    /** A change of the desired worker count and why it was made. */
-    record Decision(Instant at, String text) {}
+    /**
+     * A change of the desired worker count and why it was made.
+     *
+     * @param adaptive whether an adaptive loop or autoscaler made it (then what the scheduler
+     *     wanted is its reason)
+     */
+    record Decision(Instant at, String text, boolean adaptive) {}
 
     void add(ClusterKey key, Point point) {
         Deque<Point> deque = points.computeIfAbsent(key, k -> new ArrayDeque<>());

@@ -68,9 +68,7 @@ final class FleetView {
                         row,
                         workers(key, row),
                         events(key),
-                        history.decisions(key).stream()
-                                .map(d -> new ConsoleViews.DecisionRow(d.at().toString(), d.text()))
-                                .toList(),
+                        decisions(key),
                         chart(key),
                         allowScaling && !(adapting && key.classic()),
                         allowScaling && !key.classic(),
@@ -161,6 +159,30 @@ final class FleetView {
                             worker.managedBytes(),
                             worker.memoryLimit(),
                             processing(worker)));
+        }
+        return rows;
+    }
+
+    /**
+     * The decisions, an adaptive one with what the scheduler wanted at the first sample from its
+     * time on: the load it answered (the sample before it may predate the load).
+     */
+    private List<ConsoleViews.DecisionRow> decisions(ClusterKey key) {
+        List<ClusterHistory.Point> points = history.points(key);
+        List<ConsoleViews.DecisionRow> rows = new ArrayList<>();
+        for (ClusterHistory.Decision decision : history.decisions(key)) {
+            String text = decision.text();
+            if (decision.adaptive()) {
+                Optional<Integer> wanted =
+                        points.stream()
+                                .filter(p -> !p.at().isBefore(decision.at()) && p.wanted() != null)
+                                .map(ClusterHistory.Point::wanted)
+                                .findFirst();
+                if (wanted.isPresent()) {
+                    text += " (the scheduler wanted " + wanted.get() + " then)";
+                }
+            }
+            rows.add(new ConsoleViews.DecisionRow(decision.at().toString(), text));
         }
         return rows;
     }

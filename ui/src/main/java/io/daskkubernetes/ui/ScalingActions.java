@@ -90,7 +90,8 @@ final class ScalingActions implements AutoCloseable {
                                 key,
                                 new ClusterHistory.Decision(
                                         Instant.now(),
-                                        "scale to " + workers + " failed: " + e.getMessage()));
+                                        "scale to " + workers + " failed: " + e.getMessage(),
+                                        false));
                     }
                 });
     }

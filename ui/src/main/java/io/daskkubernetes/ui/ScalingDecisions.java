@@ -22,19 +22,14 @@ final class ScalingDecisions implements FleetInformers.OwnerChanges {
     private static final Logger log = LoggerFactory.getLogger(ScalingDecisions.class);
 
     private final ClusterHistory history;
-    private final Function<ClusterKey, Optional<SchedulerSample>> lastSample;
     private final Function<ClusterKey, Optional<String>> autoscalerBounds;
 
     /**
-     * @param lastSample the scheduler's latest sample, for the reason of an adaptive decision
      * @param autoscalerBounds "min–max" of the DaskAutoscaler of a DaskCluster, if it has one
      */
     ScalingDecisions(
-            ClusterHistory history,
-            Function<ClusterKey, Optional<SchedulerSample>> lastSample,
-            Function<ClusterKey, Optional<String>> autoscalerBounds) {
+            ClusterHistory history, Function<ClusterKey, Optional<String>> autoscalerBounds) {
         this.history = history;
-        this.lastSample = lastSample;
         this.autoscalerBounds = autoscalerBounds;
     }
 
@@ -46,7 +41,8 @@ final class ScalingDecisions implements FleetInformers.OwnerChanges {
                 ClusterKey key = key(ClusterKey.CLASSIC, owner);
                 history.decided(
                         key,
-                        new ClusterHistory.Decision(Instant.now(), "first seen by this console"));
+                        new ClusterHistory.Decision(
+                                Instant.now(), "first seen by this console", false));
             }
 
             @Override
@@ -65,8 +61,7 @@ final class ScalingDecisions implements FleetInformers.OwnerChanges {
                                                     "by the adaptive loop within "
                                                             + b.minimum()
                                                             + "–"
-                                                            + b.maximum()
-                                                            + schedulerWanted(key))
+                                                            + b.maximum())
                                     .orElse("by a scale request");
                     history.decided(
                             key,
@@ -78,7 +73,8 @@ final class ScalingDecisions implements FleetInformers.OwnerChanges {
                                             + " → "
                                             + now.get().workers()
                                             + ", "
-                                            + reason));
+                                            + reason,
+                                    bounds.isPresent()));
                 } catch (RuntimeException e) {
                     // A malformed owner must not stop the informer; the page shows the rest.
                     log.warn(
@@ -100,7 +96,8 @@ final class ScalingDecisions implements FleetInformers.OwnerChanges {
             public void onAdd(DaskCluster cluster) {
                 history.decided(
                         key(ClusterKey.DASK_CLUSTER, cluster),
-                        new ClusterHistory.Decision(Instant.now(), "first seen by this console"));
+                        new ClusterHistory.Decision(
+                                Instant.now(), "first seen by this console", false));
             }
 
             @Override
@@ -111,33 +108,21 @@ final class ScalingDecisions implements FleetInformers.OwnerChanges {
                     return;
                 }
                 ClusterKey key = key(ClusterKey.DASK_CLUSTER, after);
+                Optional<String> bounds = autoscalerBounds.apply(key);
                 String reason =
-                        autoscalerBounds
-                                .apply(key)
-                                .map(
-                                        b ->
-                                                "by its DaskAutoscaler within "
-                                                        + b
-                                                        + schedulerWanted(key))
+                        bounds.map(b -> "by its DaskAutoscaler within " + b)
                                 .orElse("by a change of spec.worker.replicas");
                 history.decided(
                         key,
                         new ClusterHistory.Decision(
                                 Instant.now(),
-                                "desired workers " + was + " → " + now + ", " + reason));
+                                "desired workers " + was + " → " + now + ", " + reason,
+                                bounds.isPresent()));
             }
 
             @Override
             public void onDelete(DaskCluster cluster, boolean unknownFinalState) {}
         };
-    }
-
-    private String schedulerWanted(ClusterKey key) {
-        return lastSample
-                .apply(key)
-                .filter(s -> s.adaptiveTarget() != null)
-                .map(s -> " (the scheduler last asked for " + s.adaptiveTarget() + ")")
-                .orElse("");
     }
 
     static Integer replicas(DaskCluster cluster) {

@@ -119,7 +119,8 @@ final class SchedulerSampler implements AutoCloseable {
                         facts.desired(key),
                         facts.liveWorkerPods(key),
                         sample.answered() ? sample.workers().size() : null,
-                        sample.backlog()));
+                        sample.backlog(),
+                        sample.adaptiveTarget()));
     }
 
     private SchedulerSample ask(ClusterKey key, Instant at) {

@@ -44,13 +44,12 @@ public final class WebConsole implements AutoCloseable {
         String namespace =
                 options.namespace() != null ? options.namespace() : readableScope(client);
         ClusterHistory history = new ClusterHistory();
-        // The informers' handlers are made before the sampler and facts they consult exist.
+        // The informers' handlers are made before the facts they consult exist.
         SchedulerSampler[] sampler = new SchedulerSampler[1];
         AtomicReference<ClusterFacts> factsOnceStarted = new AtomicReference<>();
         ScalingDecisions decisions =
                 new ScalingDecisions(
                         history,
-                        key -> sampler[0] == null ? Optional.empty() : sampler[0].latest(key),
                         key ->
                                 Optional.ofNullable(factsOnceStarted.get())
                                         .flatMap(f -> f.adaptiveBounds(key))
