@@ -94,7 +94,8 @@ final class ClusterProblems {
                                 + pod.getMetadata().getName()
                                 + " is crash-looping ("
                                 + restarts
-                                + " restarts of container "
+                                + (restarts == 1 ? " restart" : " restarts")
+                                + " of container "
                                 + container.getName()
                                 + ")");
             }
