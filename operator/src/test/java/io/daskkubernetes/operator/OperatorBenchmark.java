@@ -96,6 +96,11 @@ class OperatorBenchmark {
                                                 + " clusters | %d MiB (resident %d MiB) |%n",
                                         CLUSTERS, many.heapMiB, many.rssMiB))
                         .append(
+                                String.format(
+                                        "| one `kubectl delete daskclusters --all` of the %d →"
+                                                + " all their pods gone | %.1f s |%n",
+                                        CLUSTERS, many.deletedMillis / 1000.0))
+                        .append(
                                 row(
                                         "one Dask DaskCluster (simplecluster.yaml, 0 workers,"
                                                 + " probe every 1 s): `kubectl apply` → phase"
@@ -124,7 +129,8 @@ class OperatorBenchmark {
             int pods,
             long heapMiB,
             long rssMiB,
-            long appliedMillis) {}
+            long appliedMillis,
+            long deletedMillis) {}
 
     private static ManyClusters manyClusters(
             KubernetesClient client, Kubectl kubectl, OperatorChildProcess operator, Path dir)
@@ -181,8 +187,30 @@ class OperatorBenchmark {
         long allRunning = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         long heap = heapUsedAfterGcMiB(operator.pid());
         long rss = residentMiB(operator.pid());
-        kubectl.run("delete", "daskclusters", "--all", "-n", "many", "--wait=false");
-        return new ManyClusters(allRunning, podsRunning, pods, heap, rss, applied);
+        System.out.printf(
+                "%d clusters Running after %d ms (pods %d ms), heap %d MiB, resident %d MiB%n",
+                CLUSTERS, allRunning, podsRunning, heap, rss);
+        // The clean-up is measured too: one kubectl delete, then every pod gone (owner references).
+        long deleteStart = System.nanoTime();
+        kubectl.exec(
+                List.of(
+                        "/usr/bin/kubectl",
+                        "delete",
+                        "daskclusters",
+                        "--all",
+                        "-n",
+                        "many",
+                        "--wait=false"),
+                600);
+        while (!client.pods().inNamespace("many").list().getItems().isEmpty()) {
+            if (System.nanoTime() - deleteStart > TimeUnit.MINUTES.toNanos(10)) {
+                throw new AssertionError("pods of the deleted clusters still there after 10 min");
+            }
+            Thread.sleep(200); // polling interval of the measurement, not synchronisation
+        }
+        long deleted = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deleteStart);
+        System.out.printf("%d clusters deleted, their pods gone after %d ms%n", CLUSTERS, deleted);
+        return new ManyClusters(allRunning, podsRunning, pods, heap, rss, applied, deleted);
     }
 
     private static String sleepingCluster(String name) {
