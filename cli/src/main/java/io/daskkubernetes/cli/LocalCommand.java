@@ -2,10 +2,12 @@ package io.daskkubernetes.cli;
 
 import io.daskkubernetes.local.LocalKubernetes;
 import io.daskkubernetes.operator.DaskOperator;
+import io.daskkubernetes.ui.WebConsole;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,6 +32,15 @@ final class LocalCommand implements Callable<Integer> {
     boolean operator;
 
     @Option(
+            names = "--ui",
+            description =
+                    "Also serve the web console of the runtime's Dask clusters and print its URL"
+                            + " (see 'dask-kubernetes ui --help' for --address, --allow-scaling...).")
+    boolean ui;
+
+    @Mixin ConsoleFlags console;
+
+    @Option(
             names = "--outside-network",
             description =
                     "Also make a network namespace that plays a machine outside the cluster: from"
@@ -52,6 +63,12 @@ final class LocalCommand implements Callable<Integer> {
                 // added after the runtime, so closed before it: the operator stops first
                 shutdown.add(DaskOperator.start(runtime.client(), Set.of(), true));
                 System.out.println("operator: running (DaskCluster, DaskWorkerGroup)");
+            }
+            if (ui) {
+                // added after the runtime (and operator), so closed before them
+                WebConsole web =
+                        shutdown.add(WebConsole.start(runtime.client(), console.options(null)));
+                System.out.println("web console: " + web.url());
             }
             if (outsideNetwork) {
                 // added after the runtime, so closed before it
