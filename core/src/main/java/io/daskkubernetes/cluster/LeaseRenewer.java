@@ -102,6 +102,9 @@ public final class LeaseRenewer implements AutoCloseable {
             leased.patch(PatchContext.of(PatchType.JSON_MERGE), patchOf(renewed));
             lease = renewed;
         } catch (KubernetesClientException e) {
+            if (timer.isShutdown()) {
+                return; // closing: the renewal under way was interrupted, as intended
+            }
             if (e.getCode() == 404) {
                 log.info("Cluster {} was deleted; its lease is no longer renewed", name);
                 timer.shutdown();

@@ -28,4 +28,9 @@ public final class SchedulerAccess {
         readiness.awaitStarted(wait);
         return new SchedulerEndpoints(client).reach(namespace, serviceName, wait, readiness);
     }
+
+    /** Whether {@code host:port} accepts a connection from here within a second. */
+    public static boolean reachable(String host, int port) {
+        return SchedulerEndpoints.reachable(host, port);
+    }
 }

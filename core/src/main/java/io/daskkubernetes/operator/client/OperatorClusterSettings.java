@@ -29,20 +29,30 @@ final class OperatorClusterSettings {
         this.environment = environment;
     }
 
-    /** The name, or {@code kubernetes.name} ("dask-{user}-{uuid}") formatted as upstream does. */
+    /**
+     * The name given, or {@code kubernetes.name} ("dask-{user}-{uuid}"); a name with {@code
+     * {user}}, {@code {uuid}} or an environment variable in braces is formatted as upstream does.
+     */
     String name(String explicit) {
-        if (explicit != null) {
-            OperatorManifests.requireClusterName(explicit);
-            return explicit;
+        String name;
+        if (explicit != null && !explicit.contains("{")) {
+            name = explicit;
+        } else {
+            String login = ClusterName.escape(loginName());
+            String uuid = UUID.randomUUID().toString().substring(0, 10);
+            name =
+                    explicit != null
+                            ? ClusterName.resolve(
+                                    explicit, login, uuid, environment, DaskConfig.EXPLICIT_SOURCE)
+                            : ClusterName.resolve(
+                                    config.getString(ClusterName.CONFIG_KEY),
+                                    login,
+                                    uuid,
+                                    environment,
+                                    config.origin(ClusterName.CONFIG_KEY));
         }
-        String login = ClusterName.escape(loginName());
-        String uuid = UUID.randomUUID().toString().substring(0, 10);
-        return ClusterName.resolve(
-                config.getString(ClusterName.CONFIG_KEY),
-                login,
-                uuid,
-                environment,
-                config.origin(ClusterName.CONFIG_KEY));
+        OperatorManifests.requireClusterName(name);
+        return name;
     }
 
     String namespace(String explicit) {

@@ -176,33 +176,7 @@ public final class OperatorKubeCluster implements AutoCloseable {
      */
     public void scale(int n, String workerGroup) {
         ensureOpen();
-        if (n < 0) {
-            throw new IllegalArgumentException("n is " + n + "; use 0 or more workers");
-        }
-        resources.autoscaler(name).delete();
-        String patch = "{\"spec\":{\"worker\":{\"replicas\":" + n + "}}}";
-        if (OperatorManifests.DEFAULT_GROUP.equals(workerGroup)) {
-            // The cluster's own count too, so that kubectl get daskcluster tells the truth.
-            resources.cluster(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-        }
-        String group = OperatorManifests.groupName(name, workerGroup);
-        try {
-            resources.workerGroup(group).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) {
-                throw new ClusterException(
-                        "cluster "
-                                + name
-                                + " has no worker group \""
-                                + workerGroup
-                                + "\" (DaskWorkerGroup "
-                                + group
-                                + "); its groups: "
-                                + workerGroups(),
-                        e);
-            }
-            throw e;
-        }
+        OperatorScaling.scale(resources, name, n, workerGroup);
         log.info("Cluster {}: worker group {} scaled to {}", name, workerGroup, n);
     }
 
@@ -266,12 +240,7 @@ public final class OperatorKubeCluster implements AutoCloseable {
 
     /** The names of the cluster's worker groups ("default" and those added). */
     public List<String> workerGroups() {
-        String prefix = name + "-";
-        return resources.in(DaskWorkerGroup.class).list().getItems().stream()
-                .filter(g -> name.equals(g.getSpec().getCluster()))
-                .map(g -> g.getMetadata().getName())
-                .map(n -> n.startsWith(prefix) ? n.substring(prefix.length()) : n)
-                .toList();
+        return OperatorScaling.groups(resources, name);
     }
 
     /**
