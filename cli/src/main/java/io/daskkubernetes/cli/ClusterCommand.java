@@ -19,7 +19,8 @@ import picocli.CommandLine.ParentCommand;
             "With --operator, create a DaskCluster (kubernetes.dask.org/v1) for the Dask operator"
                     + " to run instead, as Python's dask_kubernetes.operator.KubeCluster does;"
                     + " --name, --image, --workers, --adapt, --env, --memory-*/--cpu-*,"
-                    + " --service-type and --nthreads apply, and --spec takes a whole DaskCluster."
+                    + " --service-type and --nthreads apply (--workers defaults to 3 there, as"
+                    + " upstream), and --spec takes a whole DaskCluster."
         },
         footer = {
             "%n%nExample:",
