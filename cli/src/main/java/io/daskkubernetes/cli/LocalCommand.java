@@ -2,6 +2,7 @@ package io.daskkubernetes.cli;
 
 import io.daskkubernetes.local.LocalKubernetes;
 import io.daskkubernetes.operator.DaskOperator;
+import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,17 +29,49 @@ final class LocalCommand implements Callable<Integer> {
                             + " so that kubectl apply -f of a DaskCluster works.")
     boolean operator;
 
+    @Option(
+            names = "--outside-network",
+            description =
+                    "Also make a network namespace that plays a machine outside the cluster: from"
+                            + " it the API server answers at the kubeconfig's address, but no"
+                            + " cluster or pod IP is routable, so clients must port-forward as"
+                            + " with a remote cluster (needs root). Run a command there with: ip"
+                            + " netns exec NAME COMMAND.")
+    boolean outsideNetwork;
+
     @Override
     public Integer call() throws Exception {
         try (ShutdownSequence shutdown = new ShutdownSequence()) {
             LocalKubernetes runtime =
-                    shutdown.add(LocalKubernetes.builder().closeAtExit(false).start());
+                    shutdown.add(
+                            LocalKubernetes.builder()
+                                    .closeAtExit(false)
+                                    .image(OperatorImage.REPOSITORY, OperatorImage.config())
+                                    .start());
             if (operator) {
                 // added after the runtime, so closed before it: the operator stops first
                 shutdown.add(DaskOperator.start(runtime.client(), Set.of(), true));
                 System.out.println("operator: running (DaskCluster, DaskWorkerGroup)");
             }
+            if (outsideNetwork) {
+                // added after the runtime, so closed before it
+                OutsideNetwork outside =
+                        shutdown.add(
+                                OutsideNetwork.reachingApiServerAt(
+                                        URI.create(runtime.apiServerUrl()).getPort()));
+                System.out.println(
+                        "outside network: "
+                                + outside.name()
+                                + " (run a client there with: ip netns exec "
+                                + outside.name()
+                                + " COMMAND)");
+            }
             System.out.println("kubeconfig: " + runtime.kubeconfig());
+            System.out.println(
+                    "image "
+                            + OperatorImage.REPOSITORY
+                            + ": runs this dask-kubernetes (helm install of"
+                            + " deploy/helm/dask-kubernetes-operator works here)");
             System.out.println("api server: " + runtime.apiServerUrl());
             System.out.println("use: kubectl --kubeconfig " + runtime.kubeconfig() + " get pods");
             System.out.println(
