@@ -47,13 +47,7 @@ class OperatorClusterCommandIT {
     void clusterDashDashOperatorMakesADaskClusterThatListScaleLogsAndDeleteActOn()
             throws Exception {
         local = Launcher.start(output, Map.of(), "local", "--operator");
-        String kubeconfig =
-                local.awaitStdoutLine(
-                                "its kubeconfig: line",
-                                line -> line.startsWith("kubeconfig: "),
-                                READY)
-                        .substring("kubeconfig: ".length())
-                        .strip();
+        String kubeconfig = local.awaitKubeconfig(READY);
         step("local runtime with the operator up");
 
         cluster =
