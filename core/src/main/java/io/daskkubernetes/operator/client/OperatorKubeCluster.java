@@ -278,18 +278,20 @@ public final class OperatorKubeCluster implements AutoCloseable {
         return new OperatorClusterLogs(resources.client(), namespace(), name).all();
     }
 
+    /** The default group's image, resources, env and worker command, for a group like it. */
     private WorkerTemplate defaultTemplate() {
-        var containers = resource().getSpec().getWorker().getSpec().getContainers();
-        var worker = containers.get(0);
+        var worker = resource().getSpec().getWorker().getSpec().getContainers().get(0);
         Map<String, String> env = new LinkedHashMap<>();
         if (worker.getEnv() != null) {
-            worker.getEnv().forEach(e -> env.put(e.getName(), String.valueOf(e.getValue())));
+            worker.getEnv().stream()
+                    .filter(e -> e.getValue() != null)
+                    .forEach(e -> env.put(e.getName(), e.getValue()));
         }
-        List<String> command =
-                worker.getArgs() == null || worker.getArgs().isEmpty()
-                        ? WorkerTemplate.DEFAULT_COMMAND
-                        : List.of(worker.getArgs().get(0));
-        return new WorkerTemplate(worker.getImage(), worker.getResources(), env, command);
+        return new WorkerTemplate(
+                worker.getImage(),
+                worker.getResources(),
+                env,
+                OperatorManifests.workerCommandOf(worker.getArgs()));
     }
 
     // --- closing ---

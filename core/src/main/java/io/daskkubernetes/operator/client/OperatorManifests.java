@@ -275,6 +275,23 @@ public final class OperatorManifests {
         return cluster + "-" + group;
     }
 
+    /**
+     * The worker command of a worker container's args: what comes before the {@code --name
+     * $(DASK_WORKER_NAME)} that {@link #workerSpec} appends, else the whole args ({@code
+     * dask-worker} when there are none).
+     */
+    public static List<String> workerCommandOf(List<String> args) {
+        if (args == null || args.isEmpty()) {
+            return WorkerTemplate.DEFAULT_COMMAND;
+        }
+        for (int i = 1; i + 1 < args.size(); i++) {
+            if ("--name".equals(args.get(i)) && "$(DASK_WORKER_NAME)".equals(args.get(i + 1))) {
+                return List.copyOf(args.subList(0, i));
+            }
+        }
+        return List.copyOf(args);
+    }
+
     /** A DaskCluster's name rule: a DNS label of at most 53 characters, as the operator checks. */
     public static void requireClusterName(String name) {
         if (name == null || name.isBlank()) {

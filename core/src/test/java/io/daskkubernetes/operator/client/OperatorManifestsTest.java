@@ -172,4 +172,21 @@ class OperatorManifestsTest {
         assertThat(Serialization.asYaml(leased))
                 .contains("dask.org/lease-duration-seconds: \"30\"", "kind: \"DaskCluster\"");
     }
+
+    @Test
+    void theWorkerCommandIsReadBackFromTheArgsWorkerSpecMade() {
+        WorkerTemplate template = DEFAULTS.withCommand(List.of("dask-worker", "--nthreads", "2"));
+        List<String> args =
+                OperatorManifests.workerSpec(template, 1)
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getArgs();
+
+        assertThat(OperatorManifests.workerCommandOf(args))
+                .containsExactly("dask-worker", "--nthreads", "2");
+        assertThat(OperatorManifests.workerCommandOf(List.of("my-worker", "--x")))
+                .containsExactly("my-worker", "--x");
+        assertThat(OperatorManifests.workerCommandOf(null)).containsExactly("dask-worker");
+    }
 }
