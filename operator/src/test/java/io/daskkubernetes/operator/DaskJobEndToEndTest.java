@@ -87,7 +87,7 @@ class DaskJobEndToEndTest {
                                         && clusterPods("simple-job").isEmpty());
         assertThat(runtime.events("simple-job"))
                 .contains("ClusterCreated: ", "JobRunning: ", "JobSucceeded: ", "ClusterDeleted: ");
-        kubectl.run("delete", "daskjob", "simple-job");
+        deleteJob("simple-job");
     }
 
     @Test
@@ -116,7 +116,7 @@ class DaskJobEndToEndTest {
                         () ->
                                 !runtime.exists("daskcluster", "failing-job")
                                         && clusterPods("failing-job").isEmpty());
-        kubectl.run("delete", "daskjob", "failing-job");
+        deleteJob("failing-job");
     }
 
     @Test
@@ -184,6 +184,16 @@ class DaskJobEndToEndTest {
         }
         assertThat(yaml).contains(script).contains("replicas: 0");
         return yaml;
+    }
+
+    /** Deletes a finished job and waits until it and its runner are gone. */
+    private void deleteJob(String job) {
+        kubectl.run("delete", "daskjob", job, "--wait=false");
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () ->
+                                !runtime.exists("daskjob", job)
+                                        && !runtime.exists("pod", job + "-runner"));
     }
 
     private String jobField(String job, String field) {
