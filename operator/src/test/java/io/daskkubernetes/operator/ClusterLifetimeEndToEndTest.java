@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterLifetimeEndToEndTest {
 
-    private static final Duration LEASE = Duration.ofSeconds(6);
+    private static final Duration LEASE = Duration.ofSeconds(10);
 
     private OperatorOnLocalRuntime runtime;
     private Kubectl kubectl;
@@ -77,36 +77,36 @@ class ClusterLifetimeEndToEndTest {
     @Test
     @Timeout(60)
     void aConnectedClientKeepsAClusterWithAnIdleTimeout(@TempDir Path dir) throws Exception {
-        runtime.apply(dir, "busy.yaml", cluster("busy", 0, 8, Map.of()));
+        runtime.apply(dir, "busy.yaml", cluster("busy", 0, 10, Map.of()));
         String ip =
                 await().atMost(Duration.ofSeconds(30))
                         .until(
                                 () ->
                                         kubectl.run(
                                                 "get",
-                                                "service",
+                                                "pod",
                                                 "busy-scheduler",
                                                 "--ignore-not-found",
                                                 "-o",
-                                                "jsonpath={.spec.clusterIP}"),
+                                                "jsonpath={.status.podIP}"),
                                 address -> !address.isEmpty());
-        // connects (retrying for up to 30 s) as soon as the scheduler listens, with no task:
-        // Dask's own check_idle would call this scheduler idle
+        // straight to the scheduler pod (retrying for up to 30 s), not waiting for the Service's
+        // readiness, with no task: Dask's own check_idle would call this scheduler idle
         Process client = connectedClient("tcp://" + ip + ":8786");
         try {
-            await().during(Duration.ofSeconds(10))
-                    .atMost(Duration.ofSeconds(15))
+            await().during(Duration.ofSeconds(12))
+                    .atMost(Duration.ofSeconds(20))
                     .until(() -> client.isAlive() && runtime.exists("daskcluster", "busy"));
         } finally {
             client.destroy();
             client.waitFor(10, TimeUnit.SECONDS);
         }
         Instant gone = Instant.now();
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(Duration.ofSeconds(25))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> !runtime.exists("daskcluster", "busy"));
         System.out.printf(
-                "idleTimeout 8: deleted %.1f s after its only client left%n",
+                "idleTimeout 10: deleted %.1f s after its only client left%n",
                 Duration.between(gone, Instant.now()).toMillis() / 1000.0);
     }
 
@@ -115,6 +115,7 @@ class ClusterLifetimeEndToEndTest {
     void aClusterWhoseLeaseIsNoLongerRenewedIsDeletedAndOneWithoutALeaseStays(@TempDir Path dir) {
         runtime.apply(dir, "unleased.yaml", cluster("unleased", 0, 0, Map.of()));
         ClusterLease lease = new ClusterLease("test-client:1", Instant.now(), LEASE);
+        // as a client does: create the cluster with its lease, then renew it
         runtime.apply(dir, "leased.yaml", cluster("leased", 0, 0, lease.annotations()));
 
         // a client renews every second: the cluster outlives its first expiry
@@ -165,13 +166,18 @@ class ClusterLifetimeEndToEndTest {
                         .redirectErrorStream(true)
                         .start();
         try {
-            String line =
+            java.io.BufferedReader out =
                     new java.io.BufferedReader(
-                                    new java.io.InputStreamReader(
-                                            process.getInputStream(), StandardCharsets.UTF_8))
-                            .readLine();
-            assertThat(line).isEqualTo("connected");
-            return process;
+                            new java.io.InputStreamReader(
+                                    process.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder seen = new StringBuilder();
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.equals("connected")) {
+                    return process;
+                }
+                seen.append(line).append('\n');
+            }
+            throw new AssertionError("the Dask client did not connect:\n" + seen);
         } catch (IOException | AssertionError e) {
             process.destroyForcibly();
             throw e;
