@@ -133,8 +133,9 @@ public final class DaskClusterLifetimeReconciler implements Reconciler<DaskClust
     private void delete(KubernetesClient client, DaskCluster cluster, String reason, String why) {
         String name = cluster.getMetadata().getName();
         LOG.info("{}/{}: {}", cluster.getMetadata().getNamespace(), name, why);
-        OperatorEvents.warning(client, cluster, reason, why);
+        // the deletion first: it is what matters, and an Event outlives what it is about
         client.resource(cluster).delete();
+        OperatorEvents.warning(client, cluster, reason, why);
         idle.forget(cluster.getMetadata().getUid());
         warned.removeIf(key -> key.startsWith(cluster.getMetadata().getUid() + "/"));
     }

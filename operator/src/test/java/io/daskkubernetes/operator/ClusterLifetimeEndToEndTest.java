@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.daskkubernetes.model.ClusterLease;
+import io.daskkubernetes.operator.api.DaskCluster;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The operator ends clusters nobody needs: upstream's simplecluster.yaml with {@code idleTimeout:
@@ -46,21 +46,25 @@ class ClusterLifetimeEndToEndTest {
 
     @Test
     @Timeout(60)
-    void anIdleClusterIsDeletedAfterItsIdleTimeoutWithAnEvent(@TempDir Path dir) {
-        Instant applied = Instant.now();
-        runtime.apply(dir, "idle.yaml", cluster("idle", 1, 5, Map.of()));
+    void anIdleClusterIsDeletedAfterItsIdleTimeoutWithAnEvent() {
+        Instant created = Instant.now();
+        create(cluster("idle", 1, 5, Map.of()));
 
         await().atLeast(Duration.ofSeconds(5))
                 .atMost(Duration.ofSeconds(15))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> !runtime.exists("daskcluster", "idle"));
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> !exists("idle"));
         System.out.printf(
-                "idleTimeout 5: cluster deleted %.1f s after kubectl apply%n",
-                Duration.between(applied, Instant.now()).toMillis() / 1000.0);
-        assertThat(runtime.events("idle"))
-                .contains(
-                        "IdleTimeout: the scheduler has had no client and no task for",
-                        "(spec.idleTimeout 5 s); deleting the cluster");
+                "idleTimeout 5: cluster deleted %.1f s after it was created%n",
+                Duration.between(created, Instant.now()).toMillis() / 1000.0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> runtime.events("idle"),
+                        events ->
+                                events.contains(
+                                        "IdleTimeout: the scheduler has had no client and no task"
+                                                + " for"));
+        assertThat(runtime.events("idle")).contains("(spec.idleTimeout 5 s); deleting the cluster");
         await().atMost(Duration.ofSeconds(30))
                 .until(
                         () ->
@@ -76,35 +80,39 @@ class ClusterLifetimeEndToEndTest {
 
     @Test
     @Timeout(60)
-    void aConnectedClientKeepsAClusterWithAnIdleTimeout(@TempDir Path dir) throws Exception {
-        runtime.apply(dir, "busy.yaml", cluster("busy", 0, 10, Map.of()));
-        String ip =
-                await().atMost(Duration.ofSeconds(30))
-                        .until(
-                                () ->
-                                        kubectl.run(
-                                                "get",
-                                                "pod",
-                                                "busy-scheduler",
-                                                "--ignore-not-found",
-                                                "-o",
-                                                "jsonpath={.status.podIP}"),
-                                address -> !address.isEmpty());
-        // straight to the scheduler pod (retrying for up to 30 s), not waiting for the Service's
-        // readiness, with no task: Dask's own check_idle would call this scheduler idle
-        Process client = connectedClient("tcp://" + ip + ":8786");
+    void aConnectedClientKeepsAClusterWithAnIdleTimeout() throws Exception {
+        // Python imports Dask (slow on busy cores) while the cluster starts
+        Process client = daskClient();
         try {
+            create(cluster("busy", 0, 10, Map.of()));
+            String ip =
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(
+                                    () -> {
+                                        var pod =
+                                                runtime.client()
+                                                        .pods()
+                                                        .withName("busy-scheduler")
+                                                        .get();
+                                        return pod == null || pod.getStatus() == null
+                                                ? null
+                                                : pod.getStatus().getPodIP();
+                                    },
+                                    address -> address != null && !address.isEmpty());
+            // straight to the scheduler pod (retrying for up to 30 s), with no task: Dask's own
+            // check_idle would call this scheduler idle
+            connect(client, "tcp://" + ip + ":8786");
             await().during(Duration.ofSeconds(12))
                     .atMost(Duration.ofSeconds(20))
-                    .until(() -> client.isAlive() && runtime.exists("daskcluster", "busy"));
+                    .until(() -> client.isAlive() && exists("busy"));
         } finally {
             client.destroy();
             client.waitFor(10, TimeUnit.SECONDS);
         }
         Instant gone = Instant.now();
         await().atMost(Duration.ofSeconds(25))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> !runtime.exists("daskcluster", "busy"));
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> !exists("busy"));
         System.out.printf(
                 "idleTimeout 10: deleted %.1f s after its only client left%n",
                 Duration.between(gone, Instant.now()).toMillis() / 1000.0);
@@ -112,13 +120,13 @@ class ClusterLifetimeEndToEndTest {
 
     @Test
     @Timeout(60)
-    void aClusterWhoseLeaseIsNoLongerRenewedIsDeletedAndOneWithoutALeaseStays(@TempDir Path dir) {
-        runtime.apply(dir, "unleased.yaml", cluster("unleased", 0, 0, Map.of()));
-        ClusterLease lease = new ClusterLease("test-client:1", Instant.now(), LEASE);
+    void aClusterWhoseLeaseIsNoLongerRenewedIsDeletedAndOneWithoutALeaseStays() {
+        create(cluster("unleased", 0, 0, Map.of()));
         // as a client does: create the cluster with its lease, then renew it
-        runtime.apply(dir, "leased.yaml", cluster("leased", 0, 0, lease.annotations()));
+        ClusterLease lease = new ClusterLease("test-client:1", Instant.now(), LEASE);
+        create(cluster("leased", 0, 0, lease.annotations()));
 
-        // a client renews every second: the cluster outlives its first expiry
+        // the client renews every second: the cluster outlives its first expiry
         Instant[] lastRenewal = {Instant.now()};
         await().during(LEASE.plusSeconds(2))
                 .atMost(LEASE.plusSeconds(15))
@@ -126,62 +134,85 @@ class ClusterLifetimeEndToEndTest {
                 .until(
                         () -> {
                             lastRenewal[0] = Instant.now();
-                            kubectl.run(
-                                    "annotate",
-                                    "--overwrite",
-                                    "daskcluster",
-                                    "leased",
-                                    ClusterLease.RENEW_TIME + "=" + lastRenewal[0]);
-                            return runtime.exists("daskcluster", "leased");
+                            clusters()
+                                    .withName("leased")
+                                    .edit(
+                                            c -> {
+                                                c.getMetadata()
+                                                        .getAnnotations()
+                                                        .putAll(
+                                                                lease.renewedAt(lastRenewal[0])
+                                                                        .annotations());
+                                                return c;
+                                            });
+                            return exists("leased");
                         });
 
         // the client is gone: no more renewals
         await().atMost(LEASE.plusSeconds(10))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> !runtime.exists("daskcluster", "leased"));
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> !exists("leased"));
         System.out.printf(
                 "lease %d s: cluster deleted %.1f s after the last renewal%n",
                 LEASE.toSeconds(),
                 Duration.between(lastRenewal[0], Instant.now()).toMillis() / 1000.0);
-        assertThat(runtime.events("leased"))
-                .contains("LeaseExpired: the lease of test-client:1", "deleting the cluster");
-        assertThat(runtime.exists("daskcluster", "unleased")).isTrue();
+        await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> runtime.events("leased"),
+                        events -> events.contains("LeaseExpired: the lease of test-client:1"));
+        assertThat(runtime.events("leased")).contains("deleting the cluster");
+        assertThat(exists("unleased")).isTrue();
         assertThat(runtime.events("unleased")).doesNotContain("LeaseExpired", "IdleTimeout");
-        kubectl.run("delete", "daskcluster", "unleased", "--wait=false");
+        clusters().withName("unleased").delete();
     }
 
-    /** A Python process holding a Dask client, with no work, until it is destroyed. */
-    private static Process connectedClient(String address) throws IOException {
-        Process process =
-                new ProcessBuilder(
-                                "/usr/bin/python3",
-                                "-c",
-                                "import sys\n"
-                                        + "from dask.distributed import Client\n"
-                                        + "c = Client('"
-                                        + address
-                                        + "', timeout=30)\n"
-                                        + "print('connected', flush=True)\n"
-                                        + "sys.stdin.read()\n")
-                        .redirectErrorStream(true)
-                        .start();
-        try {
-            java.io.BufferedReader out =
-                    new java.io.BufferedReader(
-                            new java.io.InputStreamReader(
-                                    process.getInputStream(), StandardCharsets.UTF_8));
-            StringBuilder seen = new StringBuilder();
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                if (line.equals("connected")) {
-                    return process;
-                }
-                seen.append(line).append('\n');
+    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+                    DaskCluster,
+                    io.fabric8.kubernetes.api.model.KubernetesResourceList<DaskCluster>,
+                    io.fabric8.kubernetes.client.dsl.Resource<DaskCluster>>
+            clusters() {
+        return runtime.client().resources(DaskCluster.class).inNamespace("default");
+    }
+
+    private void create(String yaml) {
+        clusters().resource(Serialization.unmarshal(yaml, DaskCluster.class)).create();
+    }
+
+    private boolean exists(String name) {
+        return clusters().withName(name).get() != null;
+    }
+
+    /** A Python process that imports Dask, then connects to the address it reads. */
+    private static Process daskClient() throws IOException {
+        return new ProcessBuilder(
+                        "/usr/bin/python3",
+                        "-c",
+                        "import sys\n"
+                                + "from dask.distributed import Client\n"
+                                + "print('ready', flush=True)\n"
+                                + "c = Client(sys.stdin.readline().strip(), timeout=30)\n"
+                                + "print('connected', flush=True)\n"
+                                + "sys.stdin.read()\n")
+                .redirectErrorStream(true)
+                .start();
+    }
+
+    /** Gives the client its address; returns once it holds a connection to the scheduler. */
+    private static void connect(Process client, String address) throws IOException {
+        client.getOutputStream().write((address + "\n").getBytes(StandardCharsets.UTF_8));
+        client.getOutputStream().flush();
+        java.io.BufferedReader out =
+                new java.io.BufferedReader(
+                        new java.io.InputStreamReader(
+                                client.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.equals("connected")) {
+                return;
             }
-            throw new AssertionError("the Dask client did not connect:\n" + seen);
-        } catch (IOException | AssertionError e) {
-            process.destroyForcibly();
-            throw e;
+            seen.append(line).append('\n');
         }
+        throw new AssertionError("the Dask client did not connect:\n" + seen);
     }
 
     /**
