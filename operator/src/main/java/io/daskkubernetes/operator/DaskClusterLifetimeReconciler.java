@@ -115,6 +115,13 @@ public final class DaskClusterLifetimeReconciler implements Reconciler<DaskClust
             }
         }
         IdleTimeout.Verdict verdict = idle.observe(uid, timeout, idleNow, now);
+        if (verdict.becameIdle()) {
+            LOG.info(
+                    "{}: the scheduler is idle (no client, no task); the cluster goes in {} s"
+                            + " unless work or a client comes",
+                    name,
+                    seconds);
+        }
         if (verdict.expired()) {
             delete(
                     client,

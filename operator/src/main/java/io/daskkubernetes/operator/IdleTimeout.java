@@ -14,8 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class IdleTimeout {
 
-    /** What to do: delete now, or ask again after {@code recheck}. */
-    record Verdict(boolean expired, Duration idleFor, Duration recheck) {}
+    /**
+     * What to do: delete now, or ask again after {@code recheck}; {@code becameIdle} on the first
+     * idle answer of a run.
+     */
+    record Verdict(boolean expired, Duration idleFor, Duration recheck, boolean becameIdle) {}
 
     private final Map<String, Instant> idleSince = new ConcurrentHashMap<>();
 
@@ -28,16 +31,17 @@ final class IdleTimeout {
         Duration poll = pollInterval(timeout);
         if (!idle) {
             idleSince.remove(cluster);
-            return new Verdict(false, Duration.ZERO, poll);
+            return new Verdict(false, Duration.ZERO, poll, false);
         }
+        boolean first = !idleSince.containsKey(cluster);
         Instant since = idleSince.computeIfAbsent(cluster, c -> now);
         Duration idleFor = Duration.between(since, now);
         if (idleFor.compareTo(timeout) >= 0) {
             idleSince.remove(cluster);
-            return new Verdict(true, idleFor, Duration.ZERO);
+            return new Verdict(true, idleFor, Duration.ZERO, first);
         }
         Duration left = timeout.minus(idleFor);
-        return new Verdict(false, idleFor, left.compareTo(poll) < 0 ? left : poll);
+        return new Verdict(false, idleFor, left.compareTo(poll) < 0 ? left : poll, first);
     }
 
     /** Forgets a cluster (deleted, or its timeout switched off). */

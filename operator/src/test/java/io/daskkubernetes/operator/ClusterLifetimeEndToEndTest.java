@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.daskkubernetes.model.ClusterLease;
 import io.daskkubernetes.operator.api.DaskCluster;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -134,17 +136,18 @@ class ClusterLifetimeEndToEndTest {
                 .until(
                         () -> {
                             lastRenewal[0] = Instant.now();
+                            // a merge patch of the annotations only, as a client renews
                             clusters()
                                     .withName("leased")
-                                    .edit(
-                                            c -> {
-                                                c.getMetadata()
-                                                        .getAnnotations()
-                                                        .putAll(
-                                                                lease.renewedAt(lastRenewal[0])
-                                                                        .annotations());
-                                                return c;
-                                            });
+                                    .patch(
+                                            PatchContext.of(PatchType.JSON_MERGE),
+                                            Serialization.asJson(
+                                                    Map.of(
+                                                            "metadata",
+                                                            Map.of(
+                                                                    "annotations",
+                                                                    lease.renewedAt(lastRenewal[0])
+                                                                            .annotations()))));
                             return exists("leased");
                         });
 
