@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterLifetimeEndToEndTest {
 
-    private static final Duration LEASE = Duration.ofSeconds(12);
+    private static final Duration LEASE = Duration.ofSeconds(15);
 
     private OperatorOnLocalRuntime runtime;
     private Kubectl kubectl;
@@ -132,6 +132,7 @@ class ClusterLifetimeEndToEndTest {
         Instant[] lastRenewal = {Instant.now()};
         await().during(LEASE.plusSeconds(2))
                 .atMost(LEASE.plusSeconds(15))
+                .pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofSeconds(1))
                 .until(
                         () -> {
