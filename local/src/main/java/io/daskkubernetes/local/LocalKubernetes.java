@@ -325,7 +325,11 @@ public final class LocalKubernetes implements AutoCloseable {
                                 client,
                                 network,
                                 Files.createDirectories(state.resolve("pods")),
-                                ContainerBaseEnvironment.of(System.getenv(), runtimeId),
+                                ContainerBaseEnvironment.of(
+                                        System.getenv(),
+                                        runtimeId,
+                                        ImageCommands.create(
+                                                state.resolve("image-bin"), Path.of("/usr/bin"))),
                                 node.getStatus().getAllocatable(),
                                 new ApiAccess(
                                         kubernetesService.clusterIp(),

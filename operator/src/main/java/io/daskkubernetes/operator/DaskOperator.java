@@ -24,10 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Dask operator: the DaskCluster and DaskWorkerGroup reconcilers on one JOSDK {@link Operator},
- * watching all namespaces or the ones given, alone or as one candidate of a leader election.
- * Server-side apply is off (JOSDK patches with JSON merge patches), so that it runs against the
- * local runtime as against a real API server.
+ * The Dask operator: the DaskCluster, DaskWorkerGroup and DaskJob reconcilers, and the one that
+ * ends idle or abandoned clusters, on one JOSDK {@link Operator}, watching all namespaces or the
+ * ones given, alone or as one candidate of a leader election. Server-side apply is off (JOSDK
+ * patches with JSON merge patches), so that it runs against the local runtime as against a real API
+ * server.
  */
 public final class DaskOperator implements AutoCloseable {
 
@@ -68,6 +69,8 @@ public final class DaskOperator implements AutoCloseable {
         groupController =
                 operator.register(
                         new DaskWorkerGroupReconciler(schedulers), c -> watch(c, namespaces));
+        operator.register(new DaskClusterLifetimeReconciler(), c -> watch(c, namespaces));
+        operator.register(new DaskJobReconciler(), c -> watch(c, namespaces));
         gauges =
                 settings.metrics()
                         .map(r -> new OperatorGauges(r, this::cachedClusters, this::cachedWorkers))

@@ -63,7 +63,7 @@ final class SchedulerConnections implements AutoCloseable {
         }
     }
 
-    private static int port(Pod pod, String name, int fallback) {
+    static int port(Pod pod, String name, int fallback) {
         return pod.getSpec().getContainers().stream()
                 .flatMap(
                         c ->

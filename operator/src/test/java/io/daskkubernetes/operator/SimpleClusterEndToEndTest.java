@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.daskkubernetes.local.LocalKubernetes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,39 +28,23 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SimpleClusterEndToEndTest {
 
-    private static final Path MANIFESTS = Path.of("..", "examples", "operator");
+    private static final Path MANIFESTS = OperatorOnLocalRuntime.MANIFESTS;
     private static final Duration PATIENCE = Duration.ofSeconds(50);
     private static final String WORKERS = "dask.org/workergroup-name=simple-default";
 
-    private LocalKubernetes local;
-    private DaskOperator operator;
+    private OperatorOnLocalRuntime runtime;
     private Kubectl kubectl;
 
     @BeforeAll
     void startRuntimeAndOperator() {
-        local = LocalKubernetes.builder().start();
-        try {
-            operator = DaskOperator.start(local.client(), Set.of(), true);
-        } catch (RuntimeException e) {
-            local.close();
-            throw e;
-        }
-        kubectl = new Kubectl(local.kubeconfig());
-        // kubectl's first apply fetches discovery and the OpenAPI documents to validate against;
-        // on busy cores that takes tens of seconds, which are not the operator's: done here, once
-        kubectl.warmUp(MANIFESTS.resolve("simplecluster.yaml"));
+        runtime = OperatorOnLocalRuntime.start();
+        kubectl = runtime.kubectl();
     }
 
     @AfterAll
     void stop() {
-        try {
-            if (operator != null) {
-                operator.close();
-            }
-        } finally {
-            if (local != null) {
-                local.close();
-            }
+        if (runtime != null) {
+            runtime.close();
         }
     }
 

@@ -11,6 +11,7 @@ import io.daskkubernetes.operator.CustomResourceDefinitions;
 import io.daskkubernetes.operator.LeaderElection;
 import io.daskkubernetes.operator.OperatorProcess;
 import io.daskkubernetes.operator.OperatorSettings;
+import io.daskkubernetes.operator.api.DaskJob;
 import io.daskkubernetes.operator.api.DaskWorkerGroup;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -206,6 +207,32 @@ class OperatorRbacEndToEndTest {
 
     @Test
     @Order(4)
+    void aFailingJobWithATtlRunsAndGoesWithItsCluster() {
+        DaskJob job = CheapCluster.failingJob("rbac-job", 0);
+        local.client().resource(job).inNamespace(WATCHED).create();
+
+        // the job's cluster is made and deleted, the runner's log read, the job deleted by its TTL
+        await().atMost(PATIENCE)
+                .until(
+                        () ->
+                                local.client()
+                                                        .resources(DaskJob.class)
+                                                        .inNamespace(WATCHED)
+                                                        .withName("rbac-job")
+                                                        .get()
+                                                == null
+                                        && requests.stream()
+                                                .anyMatch(
+                                                        r ->
+                                                                USER_AGENT.equals(r.userAgent())
+                                                                        && "pods/log"
+                                                                                .equals(
+                                                                                        r
+                                                                                                .resource())));
+    }
+
+    @Test
+    @Order(5)
     void everyCallTheOperatorMadeIsAllowedByTheChartsRolesAndEveryGrantIsUsed() {
         List<JsonNode> chart = DeployManifests.helmTemplate(Map.of("rbac.cluster", "false"));
         Set<String> operatorRole = rules(chart, "dask-kubernetes-operator");
