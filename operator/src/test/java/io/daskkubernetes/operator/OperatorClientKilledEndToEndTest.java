@@ -9,7 +9,6 @@ import io.daskkubernetes.operator.api.DaskCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,10 +18,8 @@ import org.junit.jupiter.api.Timeout;
  * deletes the cluster within the lease duration + 10 s.
  *
  * <p>Needs the operator's side, which deletes DaskClusters whose lease expired: written by another
- * helper in parallel. Enable this test once both are merged.
+ * helper in parallel.
  */
-@Disabled(
-        "needs the operator's deletion of DaskClusters whose lease expired (issue 15, other helper)")
 class OperatorClientKilledEndToEndTest {
 
     private static final long LEASE_SECONDS = 5;
