@@ -75,6 +75,7 @@ public final class DaskOperator implements AutoCloseable {
                 settings.metrics()
                         .map(r -> new OperatorGauges(r, this::cachedClusters, this::cachedWorkers))
                         .orElse(null);
+        settings.metrics().ifPresent(schedulers::countErrorsIn);
     }
 
     /**
