@@ -8,16 +8,26 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code cluster}: a cluster in the foreground until Ctrl-C or SIGTERM, which close it cleanly. */
 @Command(
         name = "cluster",
-        description = "Start a Dask cluster and keep it until Ctrl-C.",
+        description = {
+            "Start a Dask cluster and keep it until Ctrl-C.",
+            "With --operator, create a DaskCluster (kubernetes.dask.org/v1) for the Dask operator"
+                    + " to run instead, as Python's dask_kubernetes.operator.KubeCluster does;"
+                    + " --name, --image, --workers, --adapt, --env, --memory-*/--cpu-*,"
+                    + " --service-type and --nthreads apply (--workers defaults to 3 there, as"
+                    + " upstream), and --spec takes a whole DaskCluster."
+        },
         footer = {
             "%n%nExample:",
             "  dask-kubernetes cluster --spec worker-spec.yml --workers 10",
-            "  dask-kubernetes --local cluster --spec examples/worker-spec.yml --adapt 1:4"
+            "  dask-kubernetes --local cluster --spec examples/worker-spec.yml --adapt 1:4",
+            "  dask-kubernetes cluster --operator --name my-dask --workers 3 --env EXTRA=1",
+            "  dask-kubernetes --local cluster --operator --name demo --adapt 1:4"
         })
 final class ClusterCommand implements Callable<Integer> {
 
@@ -28,8 +38,19 @@ final class ClusterCommand implements Callable<Integer> {
 
     @Mixin ClusterOptions options;
 
+    @Option(
+            names = "--operator",
+            description =
+                    "Create a DaskCluster for the Dask operator instead of pods (default: false);"
+                            + " with --local the operator runs inside the local runtime. Ctrl-C"
+                            + " deletes the DaskCluster.")
+    boolean operator;
+
     @Override
     public Integer call() throws Exception {
+        if (operator) {
+            return new OperatorClusterRun(root, options).call();
+        }
         Progress progress = Progress.onStandardError();
         try (ShutdownSequence shutdown = new ShutdownSequence()) {
             KubeCluster cluster = options.startOn(root, shutdown, progress);

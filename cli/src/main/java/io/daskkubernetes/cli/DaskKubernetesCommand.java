@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
             LintCommand.class,
             LocalCommand.class,
             OperatorCommand.class,
+            UiCommand.class,
             DemoCommand.class,
             HelpCommand.class,
             AutoComplete.GenerateCompletion.class

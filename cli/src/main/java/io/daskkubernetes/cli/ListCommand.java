@@ -2,6 +2,8 @@ package io.daskkubernetes.cli;
 
 import io.daskkubernetes.cluster.ClusterCatalog;
 import io.daskkubernetes.cluster.ClusterSummary;
+import io.daskkubernetes.operator.client.OperatorClusterCatalog;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,7 +13,9 @@ import picocli.CommandLine.ParentCommand;
 /** {@code list}: the clusters of a namespace, or of all with -A. */
 @Command(
         name = "list",
-        description = "List Dask clusters.",
+        description =
+                "List Dask clusters: those of dask-kubernetes (KIND classic) and the Dask"
+                        + " operator's DaskClusters (KIND operator).",
         footer = {"%n%nExample:", "  dask-kubernetes list", "  dask-kubernetes -o json list"})
 final class ListCommand implements Callable<Integer> {
 
@@ -25,9 +29,12 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (KubernetesTarget target = root.target()) {
+            String namespace = allNamespaces ? null : target.namespace();
+            // classic clusters first, then the DaskClusters of the Dask operator (none without
+            // its CRD)
             List<ClusterSummary> clusters =
-                    new ClusterCatalog(target.client())
-                            .list(allNamespaces ? null : target.namespace());
+                    new ArrayList<>(new ClusterCatalog(target.client()).list(namespace));
+            clusters.addAll(new OperatorClusterCatalog(target.client()).list(namespace));
             Output.print(
                     root.output,
                     clusters,
@@ -40,7 +47,8 @@ final class ListCommand implements Callable<Integer> {
                             "RUNNING",
                             "ADDRESS (FROM HERE)",
                             "ADDRESS (IN CLUSTER)",
-                            "LEASE"),
+                            "LEASE",
+                            "KIND"),
                     c ->
                             List.of(
                                     c.name(),
@@ -53,7 +61,8 @@ final class ListCommand implements Callable<Integer> {
                                             ? "- (not reachable from here)"
                                             : c.schedulerAddressFromHere(),
                                     String.valueOf(c.schedulerAddress()),
-                                    c.lease()));
+                                    c.lease(),
+                                    c.kind()));
             return 0;
         }
     }

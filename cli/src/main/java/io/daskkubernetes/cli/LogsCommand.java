@@ -1,6 +1,7 @@
 package io.daskkubernetes.cli;
 
 import io.daskkubernetes.cluster.ClusterCatalog;
+import io.daskkubernetes.operator.client.OperatorClusterCatalog;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -34,18 +35,25 @@ final class LogsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (KubernetesTarget target = root.target()) {
             ClusterCatalog catalog = new ClusterCatalog(target.client());
+            OperatorClusterCatalog operatorClusters = new OperatorClusterCatalog(target.client());
+            boolean operatorMade = operatorClusters.exists(target.namespace(), name);
             if (follow) {
                 if (worker == null) {
                     throw new IllegalArgumentException(
                             "--follow needs --worker POD: one log can be followed at a time");
                 }
-                catalog.logs(target.namespace(), name, worker);
+                if (!operatorMade) {
+                    catalog.logs(target.namespace(), name, worker); // checks the worker is its
+                }
                 try (LogWatch watch = catalog.followLog(target.namespace(), worker, System.out)) {
                     new CountDownLatch(1).await();
                 }
                 return 0;
             }
-            Map<String, String> logs = catalog.logs(target.namespace(), name, worker);
+            Map<String, String> logs =
+                    operatorMade
+                            ? operatorLogs(operatorClusters, target.namespace())
+                            : catalog.logs(target.namespace(), name, worker);
             for (Map.Entry<String, String> log : logs.entrySet()) {
                 if (worker == null) {
                     System.out.println("==> " + log.getKey() + " <==");
@@ -54,5 +62,22 @@ final class LogsCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    private Map<String, String> operatorLogs(OperatorClusterCatalog catalog, String namespace) {
+        Map<String, String> logs = catalog.logs(namespace, name);
+        if (worker == null) {
+            return logs;
+        }
+        if (!logs.containsKey(worker)) {
+            throw new IllegalArgumentException(
+                    "DaskCluster "
+                            + name
+                            + " has no pod "
+                            + worker
+                            + "; its pods: "
+                            + logs.keySet());
+        }
+        return Map.of(worker, logs.get(worker));
     }
 }

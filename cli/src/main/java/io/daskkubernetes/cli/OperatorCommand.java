@@ -3,6 +3,7 @@ package io.daskkubernetes.cli;
 import io.daskkubernetes.operator.LeaderElection;
 import io.daskkubernetes.operator.OperatorProcess;
 import io.daskkubernetes.operator.OperatorSettings;
+import io.daskkubernetes.ui.WebConsole;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -102,6 +104,15 @@ final class OperatorCommand implements Callable<Integer> {
             description = "Serve /healthz, /readyz and /metrics (Prometheus) on this port.")
     Integer httpPort;
 
+    @Option(
+            names = "--ui",
+            description =
+                    "Also serve the web console of the Dask clusters this operator can read and"
+                            + " print its URL (--ui-address, --ui-port, --allow-scaling).")
+    boolean ui;
+
+    @Mixin ConsoleFlags console;
+
     @Override
     public Integer call() throws Exception {
         Set<String> namespaces = namespaces();
@@ -119,6 +130,18 @@ final class OperatorCommand implements Callable<Integer> {
                                     httpPort == null
                                             ? OptionalInt.empty()
                                             : OptionalInt.of(httpPort)));
+            if (ui) {
+                WebConsole web =
+                        shutdown.add(
+                                WebConsole.start(
+                                        target.client(),
+                                        console.options(
+                                                namespaces.size() == 1
+                                                        ? namespaces.iterator().next()
+                                                        : null)));
+                System.out.println("web console: " + web.url());
+                System.out.flush();
+            }
             Progress.onStandardError()
                     .step(
                             "Dask operator running in "

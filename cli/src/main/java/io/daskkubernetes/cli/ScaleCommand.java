@@ -1,6 +1,7 @@
 package io.daskkubernetes.cli;
 
 import io.daskkubernetes.cluster.ClusterCatalog;
+import io.daskkubernetes.operator.client.OperatorClusterCatalog;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +15,10 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(
         name = "scale",
-        description = "Scale a cluster to N workers.",
+        description =
+                "Scale a cluster to N workers; for a DaskCluster of the Dask operator, its default"
+                        + " worker group (and its DaskAutoscaler is deleted, as upstream's scale"
+                        + " does).",
         footer = {"%n%nExample:", "  dask-kubernetes scale dask-jovyan-0a1b2c3d4e 5"})
 final class ScaleCommand implements Callable<Integer> {
 
@@ -38,6 +42,18 @@ final class ScaleCommand implements Callable<Integer> {
                     "N is " + workers + "; use 0 or more workers");
         }
         try (KubernetesTarget target = root.target()) {
+            OperatorClusterCatalog operatorClusters = new OperatorClusterCatalog(target.client());
+            if (operatorClusters.exists(target.namespace(), name)) {
+                // the operator retires the workers its scheduler names; adapting stops, as upstream
+                operatorClusters.scale(target.namespace(), name, workers);
+                System.out.println(
+                        "DaskCluster "
+                                + name
+                                + " scaled to "
+                                + workers
+                                + (workers == 1 ? " worker" : " workers"));
+                return 0;
+            }
             // The cluster's own owner object says what it is; this machine's Dask configuration
             // plays no part, so a broken ~/.config/dask file cannot block this.
             // The request dates from this command's start, so that of scale commands typed in

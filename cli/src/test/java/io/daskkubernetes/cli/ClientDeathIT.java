@@ -8,10 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.daskkubernetes.cli.Launcher.Finished;
 import io.daskkubernetes.model.ClusterLease;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,17 +57,8 @@ class ClientDeathIT {
     @Test
     void aKilledClientsClusterStopsWithinLeasePlusIdleTimeoutAndGcDeletesIt() throws Exception {
         local = Launcher.start(output, Map.of(), "local");
-        String kubeconfig =
-                local.awaitStdoutLine(
-                                "its kubeconfig: line",
-                                line -> line.startsWith("kubeconfig: "),
-                                READY)
-                        .substring("kubeconfig: ".length())
-                        .strip();
-        kubernetes =
-                new KubernetesClientBuilder()
-                        .withConfig(Config.fromKubeconfig(Files.readString(Path.of(kubeconfig))))
-                        .build();
+        String kubeconfig = local.awaitKubeconfig(READY);
+        kubernetes = LaunchedProcess.clientOf(kubeconfig);
         step("local runtime up");
         String name = startCluster(kubeconfig);
         cluster.awaitStderrLine(

@@ -7,10 +7,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -49,17 +46,8 @@ class ClientPodOwnerIT {
     @Test
     void deletingTheClientsPodDeletesItsCluster() throws Exception {
         local = Launcher.start(output, Map.of(), "local");
-        String kubeconfig =
-                local.awaitStdoutLine(
-                                "its kubeconfig: line",
-                                line -> line.startsWith("kubeconfig: "),
-                                READY)
-                        .substring("kubeconfig: ".length())
-                        .strip();
-        kubernetes =
-                new KubernetesClientBuilder()
-                        .withConfig(Config.fromKubeconfig(Files.readString(Path.of(kubeconfig))))
-                        .build();
+        String kubeconfig = local.awaitKubeconfig(READY);
+        kubernetes = LaunchedProcess.clientOf(kubeconfig);
         Pod notebook =
                 kubernetes
                         .pods()

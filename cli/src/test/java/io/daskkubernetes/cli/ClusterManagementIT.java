@@ -51,13 +51,7 @@ class ClusterManagementIT {
     @Test
     void listScaleLogsAndDeleteARunningClusterWhateverThisMachinesConfigSays() throws Exception {
         local = Launcher.start(output, Map.of(), "local");
-        String kubeconfig =
-                local.awaitStdoutLine(
-                                "its kubeconfig: line",
-                                line -> line.startsWith("kubeconfig: "),
-                                READY)
-                        .substring("kubeconfig: ".length())
-                        .strip();
+        String kubeconfig = local.awaitKubeconfig(READY);
         assertThat(Path.of(kubeconfig)).isRegularFile();
 
         step("local runtime up");

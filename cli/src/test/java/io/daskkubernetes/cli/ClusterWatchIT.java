@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.daskkubernetes.cli.Launcher.Finished;
 import io.daskkubernetes.model.DaskLabels;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -208,22 +206,8 @@ class ClusterWatchIT {
 
     private void startCluster(String spec, int workers) {
         local = Launcher.start(output, Map.of(), "local");
-        kubeconfig =
-                local.awaitStdoutLine(
-                                "its kubeconfig: line",
-                                line -> line.startsWith("kubeconfig: "),
-                                READY)
-                        .substring("kubeconfig: ".length())
-                        .strip();
-        try {
-            kubernetes =
-                    new KubernetesClientBuilder()
-                            .withConfig(
-                                    Config.fromKubeconfig(Files.readString(Path.of(kubeconfig))))
-                            .build();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        kubeconfig = local.awaitKubeconfig(READY);
+        kubernetes = LaunchedProcess.clientOf(kubeconfig);
         cluster =
                 Launcher.start(
                         output,

@@ -88,6 +88,28 @@ final class LaunchedProcess implements AutoCloseable {
         return awaitLine(description, this::stdout, line, timeout);
     }
 
+    /** The kubeconfig that {@code dask-kubernetes local} prints once its runtime is up. */
+    String awaitKubeconfig(Duration timeout) {
+        return awaitStdoutLine(
+                        "its kubeconfig: line", line -> line.startsWith("kubeconfig: "), timeout)
+                .substring("kubeconfig: ".length())
+                .strip();
+    }
+
+    /** A fabric8 client of the cluster of {@code kubeconfig}. */
+    static io.fabric8.kubernetes.client.KubernetesClient clientOf(String kubeconfig) {
+        try {
+            return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                    .withConfig(
+                            io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                                    java.nio.file.Files.readString(
+                                            java.nio.file.Path.of(kubeconfig))))
+                    .build();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** As {@link #awaitStdoutLine} on standard error. */
     String awaitStderrLine(String description, Predicate<String> line, Duration timeout) {
         return awaitLine(description, this::stderr, line, timeout);

@@ -29,7 +29,7 @@ class PortForwardFallbackIT {
     @TempDir Path output;
 
     private LaunchedProcess local;
-    private OutsideClientNetwork outside;
+    private OutsideNetwork outside;
 
     @AfterEach
     void stopWhatIsLeft() {
@@ -44,14 +44,8 @@ class PortForwardFallbackIT {
     @Test
     void aClientOutsideTheClusterComputesThroughAPortForward() throws Exception {
         local = Launcher.start(output, Map.of(), "local");
-        String kubeconfig =
-                local.awaitStdoutLine(
-                                "its kubeconfig: line",
-                                line -> line.startsWith("kubeconfig: "),
-                                READY)
-                        .substring("kubeconfig: ".length())
-                        .strip();
-        outside = OutsideClientNetwork.reachingApiServerAt(apiServerPort(Path.of(kubeconfig)));
+        String kubeconfig = local.awaitKubeconfig(READY);
+        outside = OutsideNetwork.reachingApiServerAt(apiServerPort(Path.of(kubeconfig)));
 
         String runInside =
                 String.join(" ", outside.commandPrefix())

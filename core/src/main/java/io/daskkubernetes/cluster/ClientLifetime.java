@@ -89,12 +89,6 @@ final class ClientLifetime {
     }
 
     private ClusterLease firstLease() {
-        return new ClusterLease(holderIdentity(), clock.instant(), leaseDuration);
-    }
-
-    /** Host and process id, as client-go's leader election names a holder. */
-    private String holderIdentity() {
-        String host = environment.getOrDefault("HOSTNAME", "localhost");
-        return host + "_" + ProcessHandle.current().pid();
+        return ClientLease.first(leaseDuration, clock, environment);
     }
 }

@@ -14,6 +14,7 @@ import java.time.Instant;
  *     load balancer's, the cluster IP), or null when none did
  * @param lease {@code held}, {@code expired} (its client stopped renewing: see {@code gc}), {@code
  *     none} (made by an older version) or {@code unreadable}
+ * @param kind {@code classic} (pods made by a client) or {@code operator} (a DaskCluster)
  */
 public record ClusterSummary(
         String name,
@@ -25,7 +26,37 @@ public record ClusterSummary(
         String schedulerAddress,
         String schedulerAddressFromHere,
         Instant created,
-        String lease) {
+        String lease,
+        String kind) {
+
+    public static final String KIND_CLASSIC = "classic";
+    public static final String KIND_OPERATOR = "operator";
+
+    /** A classic cluster's summary. */
+    public ClusterSummary(
+            String name,
+            String namespace,
+            String user,
+            String schedulerPhase,
+            int workers,
+            int runningWorkers,
+            String schedulerAddress,
+            String schedulerAddressFromHere,
+            Instant created,
+            String lease) {
+        this(
+                name,
+                namespace,
+                user,
+                schedulerPhase,
+                workers,
+                runningWorkers,
+                schedulerAddress,
+                schedulerAddressFromHere,
+                created,
+                lease,
+                KIND_CLASSIC);
+    }
 
     public static final String LEASE_HELD = "held";
     public static final String LEASE_EXPIRED = "expired";

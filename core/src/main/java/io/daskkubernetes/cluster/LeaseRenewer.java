@@ -7,8 +7,10 @@ import io.daskkubernetes.model.SchedulerLease;
 import io.daskkubernetes.scheduler.SchedulerException;
 import io.daskkubernetes.scheduler.SchedulerTimeouts;
 import io.daskkubernetes.scheduler.TcpSchedulerClient;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
@@ -22,18 +24,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Renews a client's lease on its cluster, three times per lease duration, until closed: on the
- * owner ConfigMap (for {@code list} and {@code gc}) and, once its address is known, with the
- * scheduler (whose idle timeout starts counting only when renewals stop). A client killed without
- * closing simply stops renewing.
+ * object that carries it (a classic cluster's owner ConfigMap, for {@code list} and {@code gc}; an
+ * operator's DaskCluster, which the operator deletes once the lease expires) and, for a classic
+ * cluster once its address is known, with the scheduler (whose idle timeout starts counting only
+ * when renewals stop). A client killed without closing simply stops renewing.
  */
-final class LeaseRenewer implements AutoCloseable {
+public final class LeaseRenewer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseRenewer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration SCHEDULER_TIMEOUT = Duration.ofSeconds(5);
 
-    private final KubernetesClient client;
-    private final String namespace;
+    private final Resource<? extends HasMetadata> leased;
     private final String name;
     private final Clock clock;
     private final ScheduledExecutorService timer;
@@ -42,13 +44,8 @@ final class LeaseRenewer implements AutoCloseable {
     private volatile boolean warnedNoPreload;
 
     private LeaseRenewer(
-            KubernetesClient client,
-            String namespace,
-            String name,
-            ClusterLease lease,
-            Clock clock) {
-        this.client = client;
-        this.namespace = namespace;
+            Resource<? extends HasMetadata> leased, String name, ClusterLease lease, Clock clock) {
+        this.leased = leased;
         this.name = name;
         this.lease = lease;
         this.clock = clock;
@@ -70,7 +67,18 @@ final class LeaseRenewer implements AutoCloseable {
             String name,
             ClusterLease lease,
             Clock clock) {
-        LeaseRenewer renewer = new LeaseRenewer(client, namespace, name, lease, clock);
+        return start(client.configMaps().inNamespace(namespace).withName(name), name, lease, clock);
+    }
+
+    /**
+     * Starts renewing {@code lease}, which {@code leased} (any object of a cluster, such as a
+     * DaskCluster) already carries as annotations ({@link ClusterLease#annotations()}).
+     *
+     * @param name the cluster's name, for logs
+     */
+    public static LeaseRenewer start(
+            Resource<? extends HasMetadata> leased, String name, ClusterLease lease, Clock clock) {
+        LeaseRenewer renewer = new LeaseRenewer(leased, name, lease, clock);
         long period = Math.max(250, lease.duration().toMillis() / 3);
         renewer.timer.scheduleWithFixedDelay(
                 renewer::renewOnOwner, period, period, TimeUnit.MILLISECONDS);
@@ -91,12 +99,12 @@ final class LeaseRenewer implements AutoCloseable {
         try {
             // A merge patch of the annotations only, without a resourceVersion: it cannot conflict
             // with whoever else edits the owner's data.
-            client.configMaps()
-                    .inNamespace(namespace)
-                    .withName(name)
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), patchOf(renewed));
+            leased.patch(PatchContext.of(PatchType.JSON_MERGE), patchOf(renewed));
             lease = renewed;
         } catch (KubernetesClientException e) {
+            if (timer.isShutdown()) {
+                return; // closing: the renewal under way was interrupted, as intended
+            }
             if (e.getCode() == 404) {
                 log.info("Cluster {} was deleted; its lease is no longer renewed", name);
                 timer.shutdown();
@@ -129,6 +137,11 @@ final class LeaseRenewer implements AutoCloseable {
             log.warn(
                     "Could not renew the lease with the scheduler of {}: {}", name, e.getMessage());
         }
+    }
+
+    /** The lease as last renewed. */
+    public ClusterLease lease() {
+        return lease;
     }
 
     private static String patchOf(ClusterLease lease) {

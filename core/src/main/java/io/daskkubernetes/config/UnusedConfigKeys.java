@@ -86,7 +86,8 @@ public final class UnusedConfigKeys {
             return null;
         }
         if (OPERATOR_KEYS.stream().anyMatch(known -> isAtOrUnder(key, known))) {
-            return "it is a setting of Python's operator KubeCluster, not of the classic client";
+            return "it is a setting of the operator-era KubeCluster (Python's, or OperatorKubeCluster"
+                    + " here), not of the classic client";
         }
         for (Map.Entry<String, String> entry : CLASSIC_KEYS_NOT_USED.entrySet()) {
             if (isAtOrUnder(key, entry.getKey())) {

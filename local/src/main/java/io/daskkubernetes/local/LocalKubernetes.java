@@ -2,9 +2,12 @@ package io.daskkubernetes.local;
 
 import io.daskkubernetes.local.api.ClusterIpAllocator;
 import io.daskkubernetes.local.api.EmbeddedApiServer;
+import io.daskkubernetes.local.api.KubernetesService;
 import io.daskkubernetes.local.controllers.EndpointsController;
 import io.daskkubernetes.local.controllers.GarbageCollector;
 import io.daskkubernetes.local.controllers.WorkloadControllers;
+import io.daskkubernetes.local.kubelet.ApiAccess;
+import io.daskkubernetes.local.kubelet.ImageConfig;
 import io.daskkubernetes.local.kubelet.Kubelet;
 import io.daskkubernetes.local.kubelet.NodeRegistration;
 import io.daskkubernetes.local.network.HostNetwork;
@@ -22,6 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,6 +184,7 @@ public final class LocalKubernetes implements AutoCloseable {
         private Path stateDirectory;
         private java.util.function.Consumer<io.daskkubernetes.local.api.ApiRequest> requestObserver;
         private boolean closeAtExit = true;
+        private final Map<String, ImageConfig> images = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -217,6 +223,15 @@ public final class LocalKubernetes implements AutoCloseable {
         public Builder observeRequests(
                 java.util.function.Consumer<io.daskkubernetes.local.api.ApiRequest> observer) {
             this.requestObserver = observer;
+            return this;
+        }
+
+        /**
+         * Tells the runtime how {@code repository}'s images start (their ENTRYPOINT, CMD and USER),
+         * for pods that rely on them; the runtime cannot pull images to read it. Any tag.
+         */
+        public Builder image(String repository, ImageConfig config) {
+            images.put(ImageConfig.repositoryOf(repository), config);
             return this;
         }
 
@@ -260,7 +275,7 @@ public final class LocalKubernetes implements AutoCloseable {
                     proxy = new ServiceProxy(ip -> {}, ip -> {}, true, network.hostIp());
                     networkPrefix = null;
                 }
-                EmbeddedApiServer apiServer = EmbeddedApiServer.start(clusterIps);
+                EmbeddedApiServer apiServer = EmbeddedApiServer.start(clusterIps, network.hostIp());
                 resources.push(apiServer);
                 if (requestObserver != null) {
                     apiServer.observeRequestsWith(requestObserver);
@@ -285,6 +300,16 @@ public final class LocalKubernetes implements AutoCloseable {
                                         .endMetadata()
                                         .build())
                         .create();
+                KubernetesService kubernetesService =
+                        new KubernetesService(
+                                clusterIps.kubernetesServiceIp(),
+                                // on the host network no relay sits between: the port is the
+                                // server's
+                                mode == PodNetworkMode.NAMESPACES ? 443 : apiServer.port(),
+                                network.hostIp(),
+                                apiServer.port());
+                client.resource(kubernetesService.service()).create();
+                client.resource(kubernetesService.endpoints()).create();
                 Node node = NodeRegistration.register(client, network.hostIp());
                 EndpointsController endpoints =
                         new EndpointsController(
@@ -300,8 +325,18 @@ public final class LocalKubernetes implements AutoCloseable {
                                 client,
                                 network,
                                 Files.createDirectories(state.resolve("pods")),
-                                ContainerBaseEnvironment.of(System.getenv(), runtimeId),
-                                node.getStatus().getAllocatable());
+                                ContainerBaseEnvironment.of(
+                                        System.getenv(),
+                                        runtimeId,
+                                        ImageCommands.create(
+                                                state.resolve("image-bin"), Path.of("/usr/bin"))),
+                                node.getStatus().getAllocatable(),
+                                new ApiAccess(
+                                        kubernetesService.clusterIp(),
+                                        kubernetesService.port(),
+                                        apiServer.credentials().certificateAuthorityPem(),
+                                        apiServer.credentials()::serviceAccountToken),
+                                images);
                 resources.push(kubelet);
                 kubelet.start();
                 apiServer.serveLogsFrom(kubelet);

@@ -11,10 +11,12 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RegisteredController;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.health.EventSourceHealthIndicator;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.Controller;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -22,10 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Dask operator: the DaskCluster and DaskWorkerGroup reconcilers on one JOSDK {@link Operator},
- * watching all namespaces or the ones given, alone or as one candidate of a leader election.
- * Server-side apply is off (JOSDK patches with JSON merge patches), so that it runs against the
- * local runtime as against a real API server.
+ * The Dask operator: the DaskCluster, DaskWorkerGroup and DaskJob reconcilers, and the one that
+ * ends idle or abandoned clusters, on one JOSDK {@link Operator}, watching all namespaces or the
+ * ones given, alone or as one candidate of a leader election. Server-side apply is off (JOSDK
+ * patches with JSON merge patches), so that it runs against the local runtime as against a real API
+ * server.
  */
 public final class DaskOperator implements AutoCloseable {
 
@@ -72,10 +75,13 @@ public final class DaskOperator implements AutoCloseable {
                         DaskAutoscalerReconciler.DEFAULT_TIMING,
                         new ScaleDecisionCounter(settings.metrics())),
                 c -> watch(c, namespaces));
+        operator.register(new DaskClusterLifetimeReconciler(), c -> watch(c, namespaces));
+        operator.register(new DaskJobReconciler(), c -> watch(c, namespaces));
         gauges =
                 settings.metrics()
                         .map(r -> new OperatorGauges(r, this::cachedClusters, this::cachedWorkers))
                         .orElse(null);
+        settings.metrics().ifPresent(schedulers::countErrorsIn);
     }
 
     /**
@@ -145,11 +151,38 @@ public final class DaskOperator implements AutoCloseable {
         if (!leading.get()) {
             return new OperatorHttpEndpoints.Probe(true, "standing by for the leader's Lease");
         }
-        var unhealthy = operator.getRuntimeInfo().unhealthyEventSources();
+        // JOSDK lists every controller, each with its unhealthy event sources (most often none).
+        Map<String, Map<String, EventSourceHealthIndicator>> unhealthy = new java.util.TreeMap<>();
+        operator.getRuntimeInfo()
+                .unhealthyEventSources()
+                .forEach(
+                        (controller, sources) -> {
+                            if (!sources.isEmpty()) {
+                                unhealthy.put(controller, sources);
+                            }
+                        });
         return unhealthy.isEmpty()
                 ? new OperatorHttpEndpoints.Probe(true, "leading; informers healthy")
                 : new OperatorHttpEndpoints.Probe(
-                        false, "unhealthy informers " + unhealthy.keySet());
+                        false, "unhealthy event sources " + describe(unhealthy));
+    }
+
+    /** controller: [event source (its class)...], to say which one is unhealthy. */
+    private static String describe(Map<String, Map<String, EventSourceHealthIndicator>> unhealthy) {
+        StringBuilder text = new StringBuilder();
+        unhealthy.forEach(
+                (controller, sources) -> {
+                    text.append(controller).append(": ");
+                    sources.forEach(
+                            (name, source) ->
+                                    text.append(name)
+                                            .append(" (")
+                                            .append(source.getClass().getSimpleName())
+                                            .append(" ")
+                                            .append(source.getStatus())
+                                            .append(") "));
+                });
+        return text.toString().strip();
     }
 
     /** Readiness: started (a standby is ready too, so that rollouts of two replicas proceed). */

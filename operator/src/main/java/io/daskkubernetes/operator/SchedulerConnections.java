@@ -25,6 +25,14 @@ final class SchedulerConnections implements AutoCloseable {
 
     private final Map<String, SchedulerClient> clients = new ConcurrentHashMap<>();
 
+    /** Counts the schedulers that did not answer and the clients that failed mid-call. */
+    private volatile SchedulerErrorCounter errors = SchedulerErrorCounter.NONE;
+
+    /** Counts errors in {@code registry} from now on ({@code /metrics}). */
+    void countErrorsIn(io.micrometer.core.instrument.MeterRegistry registry) {
+        errors = new SchedulerErrorCounter(registry);
+    }
+
     /**
      * A client of the scheduler running in {@code schedulerPod}, or the reason there is none: the
      * pod is not running, has no IP yet, or the scheduler does not answer.
@@ -49,12 +57,14 @@ final class SchedulerConnections implements AutoCloseable {
             clients.put(tcp, client);
             return Reachable.by(client);
         } catch (SchedulerException e) {
+            errors.connectFailed();
             return Reachable.not("the scheduler at " + tcp + " does not answer: " + e.getMessage());
         }
     }
 
     /** Forgets a client after it failed, so that the next question connects anew. */
     void drop(SchedulerClient client) {
+        errors.callFailed();
         clients.values().removeIf(c -> c == client);
         try {
             client.close();
@@ -63,7 +73,7 @@ final class SchedulerConnections implements AutoCloseable {
         }
     }
 
-    private static int port(Pod pod, String name, int fallback) {
+    static int port(Pod pod, String name, int fallback) {
         return pod.getSpec().getContainers().stream()
                 .flatMap(
                         c ->

@@ -79,7 +79,7 @@ final class WorkerPods {
     }
 
     /** The container's variables with each default added unless a variable of its name is there. */
-    private static List<EnvVar> withDefaults(List<EnvVar> env, EnvVar... defaults) {
+    static List<EnvVar> withDefaults(List<EnvVar> env, EnvVar... defaults) {
         List<EnvVar> result = new ArrayList<>(env == null ? List.of() : env);
         for (EnvVar candidate : defaults) {
             if (result.stream().noneMatch(e -> candidate.getName().equals(e.getName()))) {

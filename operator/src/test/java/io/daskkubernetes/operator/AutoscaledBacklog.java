@@ -70,7 +70,7 @@ final class AutoscaledBacklog implements AutoCloseable {
 
     /** Applies the cluster and its autoscaler and waits until the cluster idles at 1 worker. */
     static AutoscaledBacklog start(OperatorOnLocalRuntime runtime, Path dir) {
-        KubernetesClient client = runtime.local().client();
+        KubernetesClient client = runtime.client();
         try {
             Path autoscaler = Files.writeString(dir.resolve("autoscaler.yaml"), AUTOSCALER);
             // kubectl's own limit is 30 s; on a loaded machine its first apply of two kinds can

@@ -38,7 +38,7 @@ class AutoscalerEndToEndTest {
                         OperatorSettings.watching(Set.of())
                                 .installingCrds(true)
                                 .meteredBy(registry))) {
-            KubernetesClient client = runtime.local().client();
+            KubernetesClient client = runtime.client();
             System.out.printf(
                     "autoscaler e2e: runtime and operator up at %.1f s%n", seconds(start));
             AutoscaledBacklog.Reaction reaction;

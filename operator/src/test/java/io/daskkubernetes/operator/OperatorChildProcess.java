@@ -57,30 +57,44 @@ final class OperatorChildProcess implements AutoCloseable {
 
     /** Starts the operator with these JVM options (the heap is limited to 256 MiB). */
     static OperatorChildProcess start(Path kubeconfig, Duration patience, List<String> jvmOptions) {
+        return startMain(
+                OperatorChildMain.class,
+                List.of(kubeconfig.toString()),
+                jvmOptions,
+                "operator started",
+                patience);
+    }
+
+    /**
+     * Starts another main class of this test classpath the same way (a client JVM that a test
+     * kills), and waits until it logs {@code readyLine}.
+     */
+    static OperatorChildProcess startMain(
+            Class<?> mainClass,
+            List<String> args,
+            List<String> jvmOptions,
+            String readyLine,
+            Duration patience) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.addAll(jvmOptions);
-        command.addAll(
-                List.of(
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        OperatorChildMain.class.getName(),
-                        kubeconfig.toString()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        OperatorChildProcess operator;
+        OperatorChildProcess child;
         try {
-            operator = new OperatorChildProcess(builder.start());
+            child = new OperatorChildProcess(builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         try {
-            operator.awaitLine("operator started", patience);
+            child.awaitLine(readyLine, patience);
         } catch (RuntimeException | AssertionError e) {
-            operator.close();
+            child.close();
             throw e;
         }
-        return operator;
+        return child;
     }
 
     /** Waits until the operator has logged a line containing {@code text}. */

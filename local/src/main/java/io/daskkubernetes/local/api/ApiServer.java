@@ -73,24 +73,7 @@ public final class ApiServer implements AutoCloseable {
             String host,
             ApiCredentials credentials) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(8));
-        HttpServer server =
-                vertx.createHttpServer(
-                        new HttpServerOptions()
-                                .setHost(host)
-                                .setPort(0)
-                                .setIdleTimeout(0)
-                                .setDecompressionSupported(true)
-                                // exec (kubectl >= 1.30, fabric8) and port-forward over WebSockets;
-                                // kubectl's port-forward tunnels SPDY through one.
-                                .setWebSocketSubProtocols(
-                                        java.util.List.of(
-                                                "v5.channel.k8s.io",
-                                                "v4.channel.k8s.io",
-                                                "SPDY/3.1+portforward.k8s.io"))
-                                .setMaxWebSocketFrameSize(1 << 20)
-                                .setMaxWebSocketMessageSize(16 << 20)
-                                .setSsl(true)
-                                .setKeyCertOptions(credentials.serverKeyCertOptions()));
+        HttpServer server = vertx.createHttpServer(options(host, 0, credentials));
         ApiServer apiServer = new ApiServer(dispatcher, podLogs, vertx, server, credentials);
         server.requestHandler(apiServer::handle);
         try {
@@ -104,6 +87,43 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalStateException("the API server could not listen on " + host, e);
         }
         return apiServer;
+    }
+
+    /**
+     * Also serves at {@code host}, on the same port: the node's address, where pods reach the API
+     * server (as the {@code kubernetes} Service's endpoint).
+     */
+    public void alsoListenOn(String host) {
+        HttpServer another = vertx.createHttpServer(options(host, port(), credentials));
+        another.requestHandler(this::handle);
+        try {
+            another.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listening on " + host, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(
+                    "the API server could not also listen on " + host + ":" + port(), e);
+        }
+    }
+
+    private static HttpServerOptions options(String host, int port, ApiCredentials credentials) {
+        return new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setIdleTimeout(0)
+                .setDecompressionSupported(true)
+                // exec (kubectl >= 1.30, fabric8) and port-forward over WebSockets; kubectl's
+                // port-forward tunnels SPDY through one.
+                .setWebSocketSubProtocols(
+                        java.util.List.of(
+                                "v5.channel.k8s.io",
+                                "v4.channel.k8s.io",
+                                "SPDY/3.1+portforward.k8s.io"))
+                .setMaxWebSocketFrameSize(1 << 20)
+                .setMaxWebSocketMessageSize(16 << 20)
+                .setSsl(true)
+                .setKeyCertOptions(credentials.serverKeyCertOptions());
     }
 
     public int port() {

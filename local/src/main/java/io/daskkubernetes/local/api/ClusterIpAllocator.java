@@ -30,6 +30,14 @@ public final class ClusterIpAllocator {
         return new ClusterIpAllocator(null);
     }
 
+    /**
+     * The address of the {@code kubernetes} Service: the first of the range, as on real clusters
+     * (10.96.0.1), never handed out to another Service.
+     */
+    public String kubernetesServiceIp() {
+        return prefix == null ? "127.0.0.1" : prefix + "1";
+    }
+
     public boolean isLoopback() {
         return prefix == null;
     }

@@ -31,14 +31,27 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
 
     public static EmbeddedApiServer start(ClusterIpAllocator clusterIps) {
-        return start(clusterIps, WatchHistory.DEFAULT_CHANGES_PER_TYPE);
+        return start(clusterIps, HOST, WatchHistory.DEFAULT_CHANGES_PER_TYPE);
+    }
+
+    /**
+     * Also serving at {@code nodeIp}, where pods reach it as the endpoint of the {@code kubernetes}
+     * Service; its certificate names that address, the Service's cluster IP and DNS names too.
+     */
+    public static EmbeddedApiServer start(ClusterIpAllocator clusterIps, String nodeIp) {
+        return start(clusterIps, nodeIp, WatchHistory.DEFAULT_CHANGES_PER_TYPE);
+    }
+
+    static EmbeddedApiServer start(ClusterIpAllocator clusterIps, int watchHistoryPerType) {
+        return start(clusterIps, HOST, watchHistoryPerType);
     }
 
     /**
      * @param watchHistoryPerType how many recent changes of each resource type watches can resume
      *     from
      */
-    static EmbeddedApiServer start(ClusterIpAllocator clusterIps, int watchHistoryPerType) {
+    private static EmbeddedApiServer start(
+            ClusterIpAllocator clusterIps, String nodeIp, int watchHistoryPerType) {
         ObjectStore store = new ObjectStore(watchHistoryPerType);
         PodLogEndpoint podLogs = new PodLogEndpoint(store);
         // Discovery needs the address before the port is known; kubectl ignores it for a single
@@ -51,13 +64,15 @@ public final class EmbeddedApiServer implements AutoCloseable {
                         podLogs,
                         new PodDeletion(store, Clock.systemUTC()),
                         new ServiceAdmission(clusterIps));
-        ApiCredentials credentials = ApiCredentials.generate(HOST);
-        return new EmbeddedApiServer(
-                store,
-                podLogs,
-                ApiServer.start(dispatcher, podLogs, HOST, credentials),
-                dispatcher,
-                credentials);
+        ApiCredentials credentials =
+                ApiCredentials.generate(
+                        java.util.List.of(HOST, nodeIp, clusterIps.kubernetesServiceIp()),
+                        KubernetesService.DNS_NAMES);
+        ApiServer server = ApiServer.start(dispatcher, podLogs, HOST, credentials);
+        if (!nodeIp.equals(HOST)) {
+            server.alsoListenOn(nodeIp);
+        }
+        return new EmbeddedApiServer(store, podLogs, server, dispatcher, credentials);
     }
 
     /** Tells {@code observer} of every authenticated request, before it is served. */
@@ -67,6 +82,10 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     public String url() {
         return "https://" + HOST + ":" + server.port();
+    }
+
+    public int port() {
+        return server.port();
     }
 
     /** The token and CA a client needs: every request without the token gets 401. */

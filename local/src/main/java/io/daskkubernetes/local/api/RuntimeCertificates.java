@@ -16,6 +16,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -59,6 +60,15 @@ final class RuntimeCertificates {
 
     /** A new CA, and a server certificate for {@code ipAddress} (and localhost) signed by it. */
     static RuntimeCertificates generate(String ipAddress) {
+        return generate(List.of(ipAddress), List.of("localhost"));
+    }
+
+    /**
+     * A new CA, and a server certificate for these addresses and DNS names signed by it (the API
+     * server is reached at its loopback address from the host, and at the node's address, the
+     * {@code kubernetes} Service's cluster IP and its names from pods).
+     */
+    static RuntimeCertificates generate(List<String> ipAddresses, List<String> dnsNames) {
         try {
             KeyPair authorityKeys = newKeys();
             X500Name authorityName = new X500Name("CN=dask-local-kubernetes-ca");
@@ -107,10 +117,7 @@ final class RuntimeCertificates {
                                     Extension.subjectAlternativeName,
                                     false,
                                     new GeneralNames(
-                                            new GeneralName[] {
-                                                new GeneralName(GeneralName.iPAddress, ipAddress),
-                                                new GeneralName(GeneralName.dNSName, "localhost")
-                                            }))
+                                            subjectAlternativeNames(ipAddresses, dnsNames)))
                             .addExtension(
                                     Extension.authorityKeyIdentifier,
                                     false,
@@ -120,6 +127,18 @@ final class RuntimeCertificates {
         } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot make the runtime's certificates", e);
         }
+    }
+
+    private static GeneralName[] subjectAlternativeNames(
+            List<String> ipAddresses, List<String> dnsNames) {
+        java.util.List<GeneralName> names = new java.util.ArrayList<>();
+        ipAddresses.stream()
+                .distinct()
+                .forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
+        dnsNames.stream()
+                .distinct()
+                .forEach(name -> names.add(new GeneralName(GeneralName.dNSName, name)));
+        return names.toArray(GeneralName[]::new);
     }
 
     private static KeyPair newKeys() throws GeneralSecurityException {

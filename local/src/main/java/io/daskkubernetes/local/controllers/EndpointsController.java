@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * matching pods (ready ones as addresses, the others as notReadyAddresses), and beside it one
  * EndpointSlice (discovery.k8s.io/v1, labelled kubernetes.io/service-name, which is what {@code
  * kubectl describe svc} reads), and hands the resulting routes to the service proxy and the pods'
- * hosts files.
+ * hosts files. A Service without a selector routes to the Endpoints object of its name, which its
+ * owner writes (as Kubernetes does for the {@code kubernetes} Service and for external backends);
+ * this controller never writes or deletes those.
  */
 public final class EndpointsController implements AutoCloseable {
 
@@ -63,8 +65,9 @@ public final class EndpointsController implements AutoCloseable {
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
     private static final String MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
     private static final String MANAGED_BY = "endpointslice-controller.k8s.io";
-    private SharedIndexInformer<Pod> pods;
-    private SharedIndexInformer<Service> services;
+    private volatile SharedIndexInformer<Pod> pods;
+    private volatile SharedIndexInformer<Service> services;
+    private volatile SharedIndexInformer<Endpoints> endpointsObjects;
 
     public EndpointsController(
             KubernetesClient client, Consumer<List<ServiceRoute>> routesListener) {
@@ -96,6 +99,9 @@ public final class EndpointsController implements AutoCloseable {
         ResourceEventHandler<Service> serviceHandler = (ResourceEventHandler) anyChange;
         pods = client.pods().inAnyNamespace().inform(podHandler, 0);
         services = client.services().inAnyNamespace().inform(serviceHandler, 0);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ResourceEventHandler<Endpoints> endpointsHandler = (ResourceEventHandler) anyChange;
+        endpointsObjects = client.endpoints().inAnyNamespace().inform(endpointsHandler, 0);
         schedule();
     }
 
@@ -115,15 +121,24 @@ public final class EndpointsController implements AutoCloseable {
     }
 
     private void reconcile() {
+        if (pods == null || services == null || endpointsObjects == null) {
+            return; // an informer's first events, before start() has them all: its end schedules a
+            // pass
+        }
         List<ServiceRoute> routes = new ArrayList<>();
         Map<String, Endpoints> wanted = new HashMap<>();
         Map<String, EndpointSlice> wantedSlices = new HashMap<>();
         List<Pod> allPods = pods.getStore().list();
         for (Service service : services.getStore().list()) {
             Map<String, String> selector = service.getSpec().getSelector();
-            if (selector == null
-                    || selector.isEmpty()
-                    || "ExternalName".equals(service.getSpec().getType())) {
+            if ("ExternalName".equals(service.getSpec().getType())) {
+                continue;
+            }
+            if (selector == null || selector.isEmpty()) {
+                Endpoints own = endpointsObjects.getStore().getByKey(key(service));
+                if (own != null) {
+                    routes.add(SelectorlessRoutes.route(service, own));
+                }
                 continue;
             }
             List<Pod> members =
@@ -413,6 +428,9 @@ public final class EndpointsController implements AutoCloseable {
         }
         if (services != null) {
             services.close();
+        }
+        if (endpointsObjects != null) {
+            endpointsObjects.close();
         }
         worker.shutdownNow();
         try {

@@ -36,6 +36,12 @@ final class ContainerRun {
     ContainerStateTerminated terminated;
     ContainerStateTerminated lastTerminated;
     boolean ready;
+
+    /**
+     * Whether its startup probe has passed (true at once without one): then it counts as started.
+     */
+    boolean startupPassed;
+
     Path currentLog;
     Path previousLog;
     Future<?> pendingRestart;
@@ -65,7 +71,8 @@ final class ContainerRun {
         phase = Phase.RUNNING;
         waitingReason = null;
         waitingMessage = null;
-        ready = !hasReadinessProbe();
+        startupPassed = spec.getStartupProbe() == null;
+        ready = startupPassed && !hasReadinessProbe();
         runs++;
     }
 
@@ -155,7 +162,7 @@ final class ContainerRun {
                 .withImageID("")
                 .withContainerID(phase == Phase.WAITING ? null : containerId())
                 .withReady(ready)
-                .withStarted(phase == Phase.RUNNING)
+                .withStarted(phase == Phase.RUNNING && startupPassed)
                 .withRestartCount(restartCount)
                 .withState(state)
                 .withLastState(last)

@@ -39,12 +39,23 @@ record ContainerUser(Long uid, long gid, List<Long> supplementalGroups) {
 
     /** The user for {@code container}; {@code runtimeUid} is who the runtime runs as. */
     static ContainerUser of(Pod pod, Container container, long runtimeUid) {
+        return of(pod, container, runtimeUid, null);
+    }
+
+    /**
+     * The user for {@code container}, with {@code imageUser} (the image's USER, or null) where
+     * neither the container nor the pod names one, as a container runtime does.
+     */
+    static ContainerUser of(Pod pod, Container container, long runtimeUid, Long imageUser) {
         PodSecurityContext podContext = pod.getSpec().getSecurityContext();
         SecurityContext context = container.getSecurityContext();
         Long uid =
                 pick(
                         context == null ? null : context.getRunAsUser(),
                         podContext == null ? null : podContext.getRunAsUser());
+        if (uid == null) {
+            uid = imageUser;
+        }
         Long gid =
                 pick(
                         context == null ? null : context.getRunAsGroup(),

@@ -54,6 +54,23 @@ public final class Kubelet implements ContainerLogSource, AutoCloseable {
             Path podsDirectory,
             Map<String, String> baseEnvironment,
             Map<String, Quantity> nodeAllocatable) {
+        this(client, network, podsDirectory, baseEnvironment, nodeAllocatable, null, Map.of());
+    }
+
+    /**
+     * @param baseEnvironment variables every container starts with (PATH, HOME...), before its own
+     *     env
+     * @param apiAccess how pods reach the API server as their service account; null: they do not
+     * @param images what the runtime knows of images, by repository (without tag)
+     */
+    public Kubelet(
+            KubernetesClient client,
+            PodNetwork network,
+            Path podsDirectory,
+            Map<String, String> baseEnvironment,
+            Map<String, Quantity> nodeAllocatable,
+            ApiAccess apiAccess,
+            Map<String, ImageConfig> images) {
         this.client = client;
         AtomicInteger threads = new AtomicInteger();
         ScheduledThreadPoolExecutor pool =
@@ -79,7 +96,9 @@ public final class Kubelet implements ContainerLogSource, AutoCloseable {
                         Map.copyOf(baseEnvironment),
                         NodeRegistration.NODE_NAME,
                         events,
-                        schedulerEvents);
+                        schedulerEvents,
+                        apiAccess,
+                        Map.copyOf(images));
     }
 
     /** Starts watching pods; returns once the informer has its first list. */

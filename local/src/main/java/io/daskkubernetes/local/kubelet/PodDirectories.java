@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Comparator;
@@ -70,7 +71,14 @@ final class PodDirectories {
                     directory = directory.getParent()) {
                 Set<PosixFilePermission> permissions =
                         new HashSet<>(Files.getPosixFilePermissions(directory));
-                if (permissions.add(PosixFilePermission.OTHERS_EXECUTE)) {
+                boolean changed = permissions.add(PosixFilePermission.OTHERS_EXECUTE);
+                // A process whose group is the directory's (root's, as an image's USER with no
+                // group gets) is judged by the group bits, not the others' bits.
+                Object group = Files.getAttribute(directory, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+                if (group instanceof Integer owningGroup && owningGroup == gid) {
+                    changed |= permissions.add(PosixFilePermission.GROUP_EXECUTE);
+                }
+                if (changed) {
                     Files.setPosixFilePermissions(directory, permissions);
                 }
             }

@@ -56,7 +56,17 @@ final class PodRunner {
             Map<String, String> baseEnvironment,
             String nodeName,
             EventRecorder events,
-            EventRecorder schedulerEvents) {}
+            EventRecorder schedulerEvents,
+            ApiAccess apiAccess,
+            Map<String, ImageConfig> images) {
+
+        /** What the runtime knows of {@code image}, or null. */
+        ImageConfig image(String image) {
+            return image == null || image.isEmpty()
+                    ? null
+                    : images.get(ImageConfig.repositoryOf(image));
+        }
+    }
 
     private final Settings settings;
     private final Pod pod;
@@ -230,8 +240,19 @@ final class PodRunner {
         Map<String, String> podEnvironment;
         ContainerUser user;
         SecretVolumes.Mounts mounts;
+        Map<String, String> apiVariables = new LinkedHashMap<>();
         try {
             mounts = new SecretVolumes(settings.client()).project(pod, spec, directories.root());
+            if (settings.apiAccess() != null) {
+                ServiceAccountCredentials credentials =
+                        new ServiceAccountCredentials(settings.apiAccess());
+                apiVariables.putAll(credentials.serviceVariables());
+                if (ServiceAccountCredentials.mounts(pod)) {
+                    Path directory = credentials.write(pod, directories.root());
+                    mounts = mounts.with(ServiceAccountCredentials.MOUNT_PATH, directory);
+                    apiVariables.put("KUBECONFIG", directory.resolve("kubeconfig").toString());
+                }
+            }
             podEnvironment =
                     mounts.rewrite(
                             settings.environment()
@@ -253,7 +274,8 @@ final class PodRunner {
             retryLater(run, CONFIG_ERROR_RETRY);
             return;
         }
-        List<String> words = mounts.rewrite(commandLine(spec, podEnvironment));
+        List<String> words =
+                mounts.rewrite(commandLine(spec, settings.image(spec.getImage()), podEnvironment));
         if (spec.getImage() != null && !spec.getImage().isEmpty()) {
             event(
                     run,
@@ -265,8 +287,11 @@ final class PodRunner {
             String message =
                     "container "
                             + spec.getName()
-                            + " has neither command nor args; the local runtime ignores "
-                            + "images, so set command (or args) to the program to run";
+                            + " has neither command nor args, and the local runtime does not"
+                            + " know the ENTRYPOINT of image \""
+                            + spec.getImage()
+                            + "\" (it cannot pull images): set command (or args) to the program"
+                            + " to run";
             run.failedToStart(message, Instant.now());
             event(run, EventRecorder.WARNING, "Failed", "Error: " + message);
             afterExit(run, 128);
@@ -281,6 +306,7 @@ final class PodRunner {
             directories.grantTo(spec.getName(), user.uid(), user.gid());
             prefix.addAll(user.commandPrefix());
         }
+        environment.putAll(apiVariables);
         environment.putAll(podEnvironment);
         String program = words.get(0);
         Optional<Path> found =
@@ -335,7 +361,10 @@ final class PodRunner {
      * the runtime's own user otherwise (said once per container start).
      */
     private ContainerUser userOf(Container spec) {
-        ContainerUser user = ContainerUser.of(pod, spec, ContainerUser.RUNTIME_UID);
+        ImageConfig image = settings.image(spec.getImage());
+        ContainerUser user =
+                ContainerUser.of(
+                        pod, spec, ContainerUser.RUNTIME_UID, image == null ? null : image.user());
         if (!user.switches() || ContainerUser.RUNTIME_UID == 0) {
             return user;
         }
@@ -353,20 +382,92 @@ final class PodRunner {
     }
 
     /** command + args with $(VAR) expanded; with no command, args[0] is the program. */
-    private static List<String> commandLine(Container spec, Map<String, String> environment) {
+    /**
+     * The container's command line as Kubernetes builds it: its command and args; with no command,
+     * a known image's ENTRYPOINT and the args (or the image's CMD when there are no args either);
+     * with no command and an image the runtime does not know, the args alone (args[0] is the
+     * program). $(VAR) references of command and args are expanded; the image's words are not.
+     */
+    private static List<String> commandLine(
+            Container spec, ImageConfig image, Map<String, String> environment) {
+        List<String> command = spec.getCommand() == null ? List.of() : spec.getCommand();
+        List<String> args = spec.getArgs() == null ? List.of() : spec.getArgs();
         List<String> words = new ArrayList<>();
-        if (spec.getCommand() != null) {
-            spec.getCommand()
-                    .forEach(word -> words.add(VariableExpansion.expand(word, environment::get)));
+        if (command.isEmpty() && image != null) {
+            words.addAll(image.entrypoint());
+            if (args.isEmpty()) {
+                words.addAll(image.cmd());
+            }
         }
-        if (spec.getArgs() != null) {
-            spec.getArgs()
-                    .forEach(word -> words.add(VariableExpansion.expand(word, environment::get)));
-        }
+        command.forEach(word -> words.add(VariableExpansion.expand(word, environment::get)));
+        args.forEach(word -> words.add(VariableExpansion.expand(word, environment::get)));
         return words;
     }
 
+    /**
+     * A startup probe first, when there is one; readiness and liveness probes only once it has
+     * passed, as the kubelet runs them.
+     */
     private void startProbes(ContainerRun run, ContainerProcess process, List<String> execPrefix) {
+        if (run.spec.getStartupProbe() == null) {
+            startRunningProbes(run, process, execPrefix);
+            return;
+        }
+        probes.add(
+                ProbeWorker.start(
+                        run.spec.getStartupProbe(),
+                        "startup",
+                        run.spec,
+                        process,
+                        podIp,
+                        execPrefix,
+                        run.workingDirectory,
+                        run.environment,
+                        settings.executor(),
+                        started -> onStartup(run, process, execPrefix, started),
+                        failure ->
+                                event(
+                                        run,
+                                        EventRecorder.WARNING,
+                                        "Unhealthy",
+                                        "Startup probe failed: " + failure)));
+    }
+
+    private synchronized void onStartup(
+            ContainerRun run, ContainerProcess process, List<String> execPrefix, boolean started) {
+        if (run.process != process || run.phase != ContainerRun.Phase.RUNNING || terminating) {
+            return;
+        }
+        probes.removeIf(
+                probe -> {
+                    boolean startupOfThisRun = probe.isFor(process) && probe.isStartup();
+                    if (startupOfThisRun) {
+                        probe.stop();
+                    }
+                    return startupOfThisRun;
+                });
+        if (!started) {
+            LOG.info(
+                    "pod {}/{} container {} failed its startup probe; killing it",
+                    namespace,
+                    name,
+                    run.name());
+            event(
+                    run,
+                    EventRecorder.NORMAL,
+                    "Killing",
+                    "Container " + run.name() + " failed startup probe, will be restarted");
+            process.signalGroup("KILL");
+            return;
+        }
+        run.startupPassed = true;
+        run.ready = !run.hasReadinessProbe();
+        reportStatus();
+        startRunningProbes(run, process, execPrefix);
+    }
+
+    private void startRunningProbes(
+            ContainerRun run, ContainerProcess process, List<String> execPrefix) {
         if (run.spec.getReadinessProbe() != null) {
             probes.add(
                     ProbeWorker.start(
@@ -376,6 +477,8 @@ final class PodRunner {
                             process,
                             podIp,
                             execPrefix,
+                            run.workingDirectory,
+                            run.environment,
                             settings.executor(),
                             ready -> onReadiness(run, process, ready),
                             failure ->
@@ -394,6 +497,8 @@ final class PodRunner {
                             process,
                             podIp,
                             execPrefix,
+                            run.workingDirectory,
+                            run.environment,
                             settings.executor(),
                             alive -> onLiveness(run, process, alive),
                             failure ->

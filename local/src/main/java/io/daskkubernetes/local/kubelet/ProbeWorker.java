@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one probe of one container run (httpGet, tcpSocket or exec) every periodSeconds after
  * initialDelaySeconds, and reports a change once successThreshold successes or failureThreshold
- * failures in a row say so. Readiness starts as "not ready", liveness as "alive".
+ * failures in a row say so. Readiness starts as "not ready", liveness as "alive", startup as
+ * neither: it reports its first success (started) or its first run of failures (to be killed).
  */
 final class ProbeWorker {
 
@@ -34,11 +35,16 @@ final class ProbeWorker {
     /** What puts an exec probe where its container runs: the pod's sandbox, its user. */
     private final List<String> execPrefix;
 
+    /** An exec probe runs in the container's working directory with its environment. */
+    private final java.nio.file.Path workingDirectory;
+
+    private final java.util.Map<String, String> environment;
+
     private final Consumer<Boolean> onChange;
     private final Consumer<String> onFailure;
     private final ContainerProcessRef processRef = new ContainerProcessRef();
     private ScheduledFuture<?> schedule;
-    private boolean result;
+    private Boolean result;
     private int successes;
     private int failures;
 
@@ -48,8 +54,12 @@ final class ProbeWorker {
             io.fabric8.kubernetes.api.model.Container spec,
             String podIp,
             List<String> execPrefix,
+            java.nio.file.Path workingDirectory,
+            java.util.Map<String, String> environment,
             Consumer<Boolean> onChange,
             Consumer<String> onFailure) {
+        this.workingDirectory = workingDirectory;
+        this.environment = environment;
         this.probe = probe;
         this.kind = kind;
         this.spec = spec;
@@ -58,7 +68,12 @@ final class ProbeWorker {
         this.execPrefix = execPrefix;
         this.onChange = onChange;
         this.onFailure = onFailure;
-        this.result = kind.equals("liveness");
+        this.result =
+                switch (kind) {
+                    case "liveness" -> true;
+                    case "startup" -> null;
+                    default -> false;
+                };
     }
 
     /**
@@ -75,11 +90,22 @@ final class ProbeWorker {
             ContainerProcess process,
             String podIp,
             List<String> execPrefix,
+            java.nio.file.Path workingDirectory,
+            java.util.Map<String, String> environment,
             ScheduledExecutorService executor,
             Consumer<Boolean> onChange,
             Consumer<String> onFailure) {
         ProbeWorker worker =
-                new ProbeWorker(probe, kind, container, podIp, execPrefix, onChange, onFailure);
+                new ProbeWorker(
+                        probe,
+                        kind,
+                        container,
+                        podIp,
+                        execPrefix,
+                        workingDirectory,
+                        environment,
+                        onChange,
+                        onFailure);
         worker.processRef.process = process;
         long initialDelay = seconds(probe.getInitialDelaySeconds(), 0);
         long period = seconds(probe.getPeriodSeconds(), 10);
@@ -91,6 +117,10 @@ final class ProbeWorker {
 
     boolean isFor(ContainerProcess process) {
         return processRef.process == process;
+    }
+
+    boolean isStartup() {
+        return kind.equals("startup");
     }
 
     void stop() {
@@ -116,13 +146,13 @@ final class ProbeWorker {
             failures++;
             successes = 0;
         }
-        boolean next = result;
+        Boolean next = result;
         if (success && successes >= seconds(probe.getSuccessThreshold(), 1)) {
             next = true;
         } else if (!success && failures >= seconds(probe.getFailureThreshold(), 3)) {
             next = false;
         }
-        if (next != result) {
+        if (!java.util.Objects.equals(next, result)) {
             result = next;
             onChange.accept(next);
         }
@@ -180,11 +210,18 @@ final class ProbeWorker {
             List<String> command = new ArrayList<>(execPrefix);
             command.addAll(probe.getExec().getCommand());
             try {
-                Process process =
+                ProcessBuilder builder =
                         new ProcessBuilder(command)
                                 .redirectErrorStream(true)
-                                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                                .start();
+                                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                if (workingDirectory != null) {
+                    builder.directory(workingDirectory.toFile());
+                }
+                if (environment != null) {
+                    builder.environment().clear();
+                    builder.environment().putAll(environment);
+                }
+                Process process = builder.start();
                 if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
                     return "command timed out";

@@ -48,6 +48,16 @@ final class SecretVolumes {
 
         static final Mounts NONE = new Mounts(Map.of());
 
+        /** These mounts and {@code directory} at {@code mountPath}, unless a volume is there. */
+        Mounts with(String mountPath, Path directory) {
+            if (directories.containsKey(mountPath)) {
+                return this;
+            }
+            Map<String, Path> more = new LinkedHashMap<>(directories);
+            more.put(mountPath, directory);
+            return new Mounts(more);
+        }
+
         /** Each word with the mount paths in it replaced by their directories. */
         List<String> rewrite(List<String> words) {
             List<String> rewritten = new ArrayList<>(words.size());

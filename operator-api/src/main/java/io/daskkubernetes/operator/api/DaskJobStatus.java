@@ -2,7 +2,10 @@ package io.daskkubernetes.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** {@code status} of a DaskJob, upstream's fields. */
+/**
+ * {@code status} of a DaskJob: upstream's fields, and for a runner that failed its exit code and
+ * why (as a Kubernetes Job user finds in the pod's state), which upstream does not report.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DaskJobStatus {
 
@@ -16,6 +19,12 @@ public class DaskJobStatus {
     private String startTime;
 
     private String endTime;
+
+    /** The runner container's exit code once it has ended. */
+    private Integer exitCode;
+
+    /** Why the job failed: the runner's termination reason and the last lines of its log. */
+    private String message;
 
     public String getJobStatus() {
         return jobStatus;
@@ -55,5 +64,21 @@ public class DaskJobStatus {
 
     public void setEndTime(String endTime) {
         this.endTime = endTime;
+    }
+
+    public Integer getExitCode() {
+        return exitCode;
+    }
+
+    public void setExitCode(Integer exitCode) {
+        this.exitCode = exitCode;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
     }
 }

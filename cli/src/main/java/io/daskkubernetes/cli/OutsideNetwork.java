@@ -1,7 +1,5 @@
 package io.daskkubernetes.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,18 +18,22 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A network namespace that plays a laptop outside the cluster: from inside it, the local runtime's
- * API server answers at its usual {@code 127.0.0.1:PORT} (so its kubeconfig works unchanged), but
- * nothing else of the runtime is routable, Service cluster IPs included. A client started in it
- * ({@link #commandPrefix()}) reaches a scheduler only through the API server's port-forward, as on
- * a real remote cluster with a ClusterIP Service.
+ * A network namespace that plays a laptop outside the cluster ({@code dask-kubernetes local
+ * --outside-network}, and the tests of the port-forward fallback): from inside it, the local
+ * runtime's API server answers at its usual {@code 127.0.0.1:PORT} (so its kubeconfig works
+ * unchanged), but nothing else of the runtime is routable, Service cluster IPs included. A client
+ * started in it ({@link #commandPrefix()}) reaches a scheduler only through the API server's
+ * port-forward, as on a real remote cluster with a ClusterIP Service.
  *
  * <p>How: a veth pair {@code 10.253.X.1/30} (host) – {@code 10.253.X.2/30} (namespace) with no
  * default route; in the namespace a Python relay listens on {@code 127.0.0.1:PORT} and forwards to
  * a relay in this JVM on the host end, which forwards to the API server on the host's loopback. TLS
  * passes through both untouched.
  */
-final class OutsideClientNetwork implements AutoCloseable {
+final class OutsideNetwork implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(OutsideNetwork.class);
 
     /** The relay inside the namespace: accept on 127.0.0.1:PORT, connect to HOST:HOSTPORT. */
     private static final String NAMESPACE_RELAY =
@@ -67,21 +69,21 @@ final class OutsideClientNetwork implements AutoCloseable {
     private final ExecutorService relayThreads = Executors.newCachedThreadPool();
     private Process namespaceRelay;
 
-    private OutsideClientNetwork(String name, String hostIp, ServerSocket hostRelay) {
+    private OutsideNetwork(String name, String hostIp, ServerSocket hostRelay) {
         this.name = name;
         this.hostIp = hostIp;
         this.hostRelay = hostRelay;
     }
 
     /** A namespace from which {@code 127.0.0.1:apiServerPort} is the runtime's API server. */
-    static OutsideClientNetwork reachingApiServerAt(int apiServerPort) {
+    static OutsideNetwork reachingApiServerAt(int apiServerPort) {
         int subnet = ThreadLocalRandom.current().nextInt(256);
         String name = "dkout" + subnet + "x" + ProcessHandle.current().pid() % 1000;
         String hostIp = "10.253." + subnet + ".1";
         String namespaceIp = "10.253." + subnet + ".2";
         String hostEnd = name + "h";
         ip("netns", "add", name);
-        OutsideClientNetwork network = null;
+        OutsideNetwork network = null;
         try {
             ip("link", "add", hostEnd, "type", "veth", "peer", "name", "eth0", "netns", name);
             ip("addr", "add", hostIp + "/30", "dev", hostEnd);
@@ -91,7 +93,7 @@ final class OutsideClientNetwork implements AutoCloseable {
             ip("-n", name, "link", "set", "lo", "up");
             ServerSocket hostRelay = new ServerSocket();
             hostRelay.bind(new InetSocketAddress(InetAddress.getByName(hostIp), 0));
-            network = new OutsideClientNetwork(name, hostIp, hostRelay);
+            network = new OutsideNetwork(name, hostIp, hostRelay);
             network.relayToApiServer(apiServerPort);
             network.startNamespaceRelay(apiServerPort);
             return network;
@@ -127,8 +129,11 @@ final class OutsideClientNetwork implements AutoCloseable {
                             relayThreads.execute(() -> pipe(client, apiServer));
                             relayThreads.execute(() -> pipe(apiServer, client));
                         } catch (IOException e) {
-                            // The relay closes with the fixture; a failed connection is the
-                            // client's to see.
+                            // Closing the relay ends accept(); anything else the client sees as a
+                            // dropped connection, and the log says why.
+                            if (!hostRelay.isClosed()) {
+                                LOG.warn("relay to the API server: {}", e.getMessage());
+                            }
                         }
                     }
                 });
@@ -165,7 +170,13 @@ final class OutsideClientNetwork implements AutoCloseable {
                         new InputStreamReader(
                                 namespaceRelay.getInputStream(), StandardCharsets.UTF_8));
         String first = output.readLine();
-        assertThat(first).as("the namespace's relay to the API server started").isEqualTo("ready");
+        if (!"ready".equals(first)) {
+            throw new IllegalStateException(
+                    "the relay to the API server in network namespace "
+                            + name
+                            + " did not start: "
+                            + first);
+        }
     }
 
     @Override
