@@ -119,9 +119,14 @@ class ClientDeathIT {
         Finished table = kubernetesCommand(kubeconfig, "list");
         assertThat(table.exitCode()).as(table.describe()).isZero();
         assertThat(table.stdoutLines().get(0)).as(table.describe()).contains("LEASE");
+        int leaseColumn = table.stdoutLines().get(0).indexOf("LEASE");
         assertThat(table.stdoutLines())
                 .as(table.describe())
-                .anyMatch(line -> line.startsWith(name + " ") && line.endsWith("expired"));
+                .anyMatch(
+                        line ->
+                                line.startsWith(name + " ")
+                                        && line.length() > leaseColumn
+                                        && line.substring(leaseColumn).startsWith("expired"));
         assertThat(lease(kubeconfig, name)).isEqualTo("expired");
         step("list shows it expired");
 
