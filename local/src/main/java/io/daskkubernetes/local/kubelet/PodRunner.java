@@ -955,7 +955,16 @@ final class PodRunner {
                             namespace,
                             name);
                 } else if (e.getCode() != 404) {
-                    LOG.warn("could not write the status of pod {}/{}", namespace, name, e);
+                    // Nothing else may change for a while (a pod Running steadily): without a
+                    // retry its status would stay what it was before, e.g. Pending, for good.
+                    LOG.warn(
+                            "could not write the status of pod {}/{}; trying again in 1 s",
+                            namespace,
+                            name,
+                            e);
+                    if (!stopped) {
+                        settings.executor().schedule(this::reportStatus, 1, TimeUnit.SECONDS);
+                    }
                 }
             }
         }
