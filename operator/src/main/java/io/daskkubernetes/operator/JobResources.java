@@ -25,6 +25,10 @@ final class JobResources {
 
     static final String COMPONENT_JOB_RUNNER = "job-runner";
 
+    /** Dask's connect timeout for the runner's client, unless the job sets it. */
+    static final String RUNNER_CONNECT_TIMEOUT_VARIABLE =
+            "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT";
+
     private JobResources() {}
 
     static String clusterName(DaskJob job) {
@@ -66,7 +70,10 @@ final class JobResources {
             container.setEnv(
                     WorkerPods.withDefaults(
                             container.getEnv(),
-                            new EnvVar(WorkerPods.SCHEDULER_ADDRESS_VARIABLE, address, null)));
+                            new EnvVar(WorkerPods.SCHEDULER_ADDRESS_VARIABLE, address, null),
+                            // The runner starts with its cluster, as upstream's: its client waits
+                            // for the scheduler longer than Dask's 30 s (CI saw it give up).
+                            new EnvVar(RUNNER_CONNECT_TIMEOUT_VARIABLE, "300s", null)));
         }
         return new PodBuilder()
                 .withMetadata(

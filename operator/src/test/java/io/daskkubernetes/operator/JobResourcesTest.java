@@ -42,7 +42,8 @@ class JobResourcesTest {
                         new EnvVar(
                                 "DASK_SCHEDULER_ADDRESS",
                                 "tcp://simple-job-scheduler.default.svc.cluster.local:8786",
-                                null));
+                                null),
+                        new EnvVar("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "300s", null));
         assertThat(runner.getSpec().getContainers().get(0).getArgs()).startsWith("python", "-c");
         assertThat(runner.getMetadata().getOwnerReferences().get(0).getKind()).isEqualTo("DaskJob");
     }
