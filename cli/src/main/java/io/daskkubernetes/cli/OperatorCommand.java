@@ -1,8 +1,10 @@
 package io.daskkubernetes.cli;
 
+import io.daskkubernetes.config.DaskConfig;
 import io.daskkubernetes.operator.LeaderElection;
 import io.daskkubernetes.operator.OperatorProcess;
 import io.daskkubernetes.operator.OperatorSettings;
+import io.daskkubernetes.operator.WorkerAllocation;
 import io.daskkubernetes.ui.WebConsole;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -116,7 +118,11 @@ final class OperatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Set<String> namespaces = namespaces();
-        OperatorSettings settings = OperatorSettings.watching(namespaces);
+        // upstream's kubernetes.controller.worker-allocation.* keys, from Dask's files or the
+        // DASK_KUBERNETES__CONTROLLER__WORKER_ALLOCATION__* variables the chart sets
+        OperatorSettings settings =
+                OperatorSettings.watching(namespaces)
+                        .allocatingWorkers(WorkerAllocation.fromConfig(DaskConfig.load()));
         if (leaderElection) {
             settings = settings.electingLeader(election(), OperatorCommand::exitToBeRestarted);
         }

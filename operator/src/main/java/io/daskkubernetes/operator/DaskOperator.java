@@ -68,7 +68,8 @@ public final class DaskOperator implements AutoCloseable {
                 operator.register(new DaskClusterReconciler(), c -> watch(c, namespaces));
         groupController =
                 operator.register(
-                        new DaskWorkerGroupReconciler(schedulers), c -> watch(c, namespaces));
+                        new DaskWorkerGroupReconciler(schedulers, settings.workerAllocation()),
+                        c -> watch(c, namespaces));
         operator.register(
                 new DaskAutoscalerReconciler(
                         schedulers,
@@ -121,10 +122,11 @@ public final class DaskOperator implements AutoCloseable {
         }
         dask.operator.start();
         LOG.info(
-                "Dask operator running, watching {}{}",
+                "Dask operator running, watching {}, creating {}{}",
                 settings.namespaces().isEmpty()
                         ? "all namespaces"
                         : "namespaces " + settings.namespaces(),
+                settings.workerAllocation(),
                 settings.leaderElection()
                         .map(
                                 e ->

@@ -22,6 +22,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +46,11 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
     private static final Duration IDLE_RECHECK = Duration.ofSeconds(30);
 
     private final SchedulerConnections schedulers;
+    private final WorkerBatches batches;
 
-    DaskWorkerGroupReconciler(SchedulerConnections schedulers) {
+    DaskWorkerGroupReconciler(SchedulerConnections schedulers, WorkerAllocation allocation) {
         this.schedulers = schedulers;
+        this.batches = new WorkerBatches(allocation, InstantSource.system());
     }
 
     @Override
@@ -86,20 +89,28 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
         WorkerPlan plan = WorkerPlan.toReach(observed, desired, OptionalInt.empty());
 
         adoptByCluster(group, client);
-        if (plan.toCreate() > 0) {
+        WorkerBatches.Round round = batches.next(group.getMetadata().getUid(), plan.toCreate());
+        if (round.create() > 0) {
             OperatorEvents.normal(
                     client,
                     group,
                     "Scaling",
                     "creating "
-                            + plan.toCreate()
+                            + (round.leavesSome(plan.toCreate())
+                                    ? round.create() + " of the " + plan.toCreate() + " missing"
+                                    : round.create())
                             + " worker pod(s) to reach "
                             + desired
+                            + (round.leavesSome(plan.toCreate())
+                                    ? " (worker-allocation batch; the next in "
+                                            + round.retryAfter().toSeconds()
+                                            + " s)"
+                                    : "")
                             + (plan.endedPods().isEmpty()
                                     ? ""
                                     : "; replacing ended pods " + plan.endedPods()));
         }
-        for (int i = 0; i < plan.toCreate(); i++) {
+        for (int i = 0; i < round.create(); i++) {
             String name = WorkerPods.newName(group);
             Pod created =
                     client.pods()
@@ -140,7 +151,7 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
         }
         int live =
                 plan.live().size()
-                        + plan.toCreate()
+                        + round.create()
                         - (deleteNow.size() - plan.endedPods().size())
                         - scaleDown.removed();
 
@@ -167,7 +178,12 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
                 scaleDownProblem == null
                         && plan.toCreate() == 0
                         && Conditions.isTrue(status, WORKERS_READY);
-        return UpdateControl.patchStatus(group).rescheduleAfter(settled ? IDLE_RECHECK : RECHECK);
+        Duration recheck = settled ? IDLE_RECHECK : RECHECK;
+        if (round.leavesSome(plan.toCreate())) {
+            // the next batch; the pods' own events may bring an earlier reconcile, which waits
+            recheck = round.retryAfter().isZero() ? RECHECK : round.retryAfter();
+        }
+        return UpdateControl.patchStatus(group).rescheduleAfter(recheck);
     }
 
     /** Retires the workers the scheduler chooses, then deletes exactly their pods. */
