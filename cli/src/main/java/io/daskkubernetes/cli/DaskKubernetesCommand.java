@@ -76,6 +76,26 @@ final class DaskKubernetesCommand implements Runnable {
             description = "Debug logs and stack traces.")
     boolean verbose;
 
+    @Option(
+            names = "--log-format",
+            scope = ScopeType.INHERIT,
+            paramLabel = "FORMAT",
+            defaultValue = "${env:DASK_KUBERNETES_LOG_FORMAT:-text}",
+            description =
+                    "How logs are written to standard error: ${COMPLETION-CANDIDATES} (one JSON"
+                            + " object a line, for log collectors; default: ${DEFAULT-VALUE},"
+                            + " or $DASK_KUBERNETES_LOG_FORMAT).")
+    Logging.Format logFormat;
+
+    @Option(
+            names = "--log-level",
+            scope = ScopeType.INHERIT,
+            paramLabel = "LEVEL",
+            description =
+                    "Least level logged: ${COMPLETION-CANDIDATES} (default: info for operator,"
+                            + " debug with -v, else warn).")
+    Logging.LogLevel logLevel;
+
     @Spec CommandSpec spec;
 
     @Override

@@ -1,7 +1,9 @@
 package io.daskkubernetes.cli;
 
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 
 /** The {@code dask-kubernetes} command line. */
 public final class Main {
@@ -13,20 +15,40 @@ public final class Main {
     }
 
     static int run(String[] args) {
-        // slf4j-simple reads its level once, when the first logger is made: set it before anything
-        // logs.
+        // Logs while the command line is parsed go out as the defaults say; once it is parsed, the
+        // command's --log-format and --log-level take over.
         boolean verbose =
                 Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
-        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-        System.setProperty("org.slf4j.simpleLogger.showThreadName", String.valueOf(verbose));
-        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
-        // Vert.x's warnings that the embedded API server's event loop was slow, with stack traces,
-        // say nothing a user can act on; they stay visible with -v.
-        System.setProperty(
-                "org.slf4j.simpleLogger.log.io.vertx.core.impl.BlockedThreadChecker",
-                verbose ? "debug" : "error");
-        return commandLine(verbose).execute(args);
+        Logging.configure(
+                Logging.Format.text, verbose ? Logging.LogLevel.debug : Logging.LogLevel.warn);
+        CommandLine commandLine = commandLine(verbose);
+        commandLine.setExecutionStrategy(
+                parsed -> {
+                    configureLogging(parsed);
+                    return new CommandLine.RunLast().execute(parsed);
+                });
+        return commandLine.execute(args);
+    }
+
+    /**
+     * The level asked for; else debug with -v; else info for the operator, a service whose log is
+     * what it did, and warn for every other command, whose progress is shown apart from the log.
+     */
+    private static void configureLogging(ParseResult parsed) {
+        DaskKubernetesCommand root = (DaskKubernetesCommand) parsed.commandSpec().userObject();
+        List<CommandLine> commands = parsed.asCommandLineList();
+        Object command = commands.get(commands.size() - 1).getCommand();
+        Logging.LogLevel level = root.logLevel;
+        if (level == null) {
+            if (root.verbose) {
+                level = Logging.LogLevel.debug;
+            } else if (command instanceof OperatorCommand) {
+                level = Logging.LogLevel.info;
+            } else {
+                level = Logging.LogLevel.warn;
+            }
+        }
+        Logging.configure(root.logFormat, level);
     }
 
     static CommandLine commandLine(boolean verbose) {

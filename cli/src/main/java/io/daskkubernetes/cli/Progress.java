@@ -9,27 +9,39 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a person sees while a command waits: a progress bar on a terminal, one line per change
- * otherwise (logs, CI), always on standard error so that standard output stays data.
+ * otherwise (logs, CI), always on standard error so that standard output stays data. With JSON logs
+ * (a log collector reads standard error, not a person) each line is an info log event instead.
  */
 final class Progress {
 
+    private static final Logger LOG = LoggerFactory.getLogger("dask-kubernetes");
+
     private final PrintStream err;
     private final boolean terminal;
+    private final boolean asLogEvents;
 
-    Progress(PrintStream err, boolean terminal) {
+    Progress(PrintStream err, boolean terminal, boolean asLogEvents) {
         this.err = err;
-        this.terminal = terminal;
+        this.terminal = terminal && !asLogEvents;
+        this.asLogEvents = asLogEvents;
     }
 
     static Progress onStandardError() {
-        return new Progress(System.err, System.console() != null);
+        return new Progress(
+                System.err, System.console() != null, Logging.format() == Logging.Format.json);
     }
 
     void step(String message) {
-        err.println(terminal ? "\u001b[1m==>\u001b[0m " + message : "==> " + message);
+        if (asLogEvents) {
+            LOG.info(message);
+        } else {
+            err.println(terminal ? "\u001b[1m==>\u001b[0m " + message : "==> " + message);
+        }
     }
 
     /**
@@ -57,7 +69,7 @@ final class Progress {
                                 bar.stepTo(Math.min(registered, wanted));
                                 bar.setExtraMessage(workers.size() + " pods");
                             } else {
-                                err.println(
+                                line(
                                         "    workers registered: "
                                                 + registered
                                                 + "/"
@@ -78,6 +90,14 @@ final class Progress {
                 }
                 throw e;
             }
+        }
+    }
+
+    private void line(String text) {
+        if (asLogEvents) {
+            LOG.info(text.strip());
+        } else {
+            err.println(text);
         }
     }
 

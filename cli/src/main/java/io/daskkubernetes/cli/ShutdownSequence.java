@@ -5,12 +5,16 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Closes what a long-running command opened, last opened first, once: on Ctrl-C (SIGINT), SIGTERM
  * or a normal end. A cluster must go before the runtime it runs on.
  */
 final class ShutdownSequence implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dask-kubernetes");
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -62,7 +66,11 @@ final class ShutdownSequence implements AutoCloseable {
 
     private void closeOnSignal() {
         stoppedBySignal = true;
-        System.err.println("dask-kubernetes: interrupted; closing what it started");
+        if (Logging.format() == Logging.Format.json) {
+            LOG.info("interrupted; closing what it started");
+        } else {
+            System.err.println("dask-kubernetes: interrupted; closing what it started");
+        }
         closeAll();
     }
 

@@ -165,12 +165,55 @@ class DeployManifestsTest {
     }
 
     @Test
+    void theOperatorLogsJsonByDefaultAndTakesUpstreamsWorkerAllocationValues() {
+        List<JsonNode> defaults = DeployManifests.helmTemplate(Map.of());
+        assertThat(args(defaults))
+                .contains("--log-format=json")
+                .noneMatch(a -> a.startsWith("--log-level"));
+        assertThat(env(defaults)).doesNotContainKeys(BATCH_SIZE, BATCH_DELAY);
+
+        List<JsonNode> chart =
+                DeployManifests.helmTemplate(
+                        Map.of(
+                                "workerAllocation.size", "20",
+                                "workerAllocation.delay", "0",
+                                "logFormat", "text",
+                                "logLevel", "debug"));
+        assertThat(env(chart)).containsEntry(BATCH_SIZE, "20").containsEntry(BATCH_DELAY, "0");
+        assertThat(args(chart)).contains("--log-format=text", "--log-level=debug");
+    }
+
+    @Test
     void twoReplicasWithoutLeaderElectionAreRefused() {
         assertThatThrownBy(
                         () ->
                                 DeployManifests.helmTemplate(
                                         Map.of("replicas", "2", "leaderElection.enabled", "false")))
                 .hasMessageContaining("replicas > 1 needs leaderElection.enabled=true");
+    }
+
+    private static final String BATCH_SIZE =
+            "DASK_KUBERNETES__CONTROLLER__WORKER_ALLOCATION__BATCH_SIZE";
+    private static final String BATCH_DELAY =
+            "DASK_KUBERNETES__CONTROLLER__WORKER_ALLOCATION__DELAY";
+
+    /** The operator container's environment variables with a plain value. */
+    private static Map<String, String> env(List<JsonNode> objects) {
+        Map<String, String> env = new java.util.TreeMap<>();
+        deployment(objects)
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("containers")
+                .get(0)
+                .path("env")
+                .forEach(
+                        e -> {
+                            if (e.has("value")) {
+                                env.put(e.path("name").asText(), e.path("value").asText());
+                            }
+                        });
+        return env;
     }
 
     /** The chart leaves CRDs (helm template omits crds/) and namespaces to Helm's own flags. */
