@@ -11,8 +11,11 @@ import io.daskkubernetes.operator.OperatorSettings;
 import io.daskkubernetes.operator.api.DaskCluster;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +31,9 @@ import org.slf4j.LoggerFactory;
 class LoggingTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path SLEEPING_CLUSTER =
+            Path.of("..", "operator", "src", "test", "resources", "fixtures")
+                    .resolve("sleeping-daskcluster.yaml");
 
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
     private PrintStream standardError;
@@ -62,7 +68,7 @@ class LoggingTest {
      */
     @Test
     @Timeout(120)
-    void theOperatorsJsonLinesNameTheObjectTheyAreAbout() {
+    void theOperatorsJsonLinesNameTheObjectTheyAreAbout() throws IOException {
         Logging.configure(Logging.Format.json, Logging.LogLevel.info);
         try (LocalKubernetes local = LocalKubernetes.builder().start();
                 OperatorProcess operator =
@@ -110,45 +116,23 @@ class LoggingTest {
                 JsonNode node = JSON.readTree(line);
                 assertThat(node.isObject()).as("a JSON object: %s", line).isTrue();
                 parsed.add(node);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new AssertionError("not a JSON line: " + line, e);
             }
         }
         return parsed;
     }
 
-    private static DaskCluster sleepingCluster(String name) {
-        return Serialization.unmarshal(
-                """
-                apiVersion: kubernetes.dask.org/v1
-                kind: DaskCluster
-                metadata:
-                  name: %1$s
-                  namespace: default
-                spec:
-                  worker:
-                    replicas: 1
-                    spec:
-                      containers:
-                        - name: worker
-                          image: none
-                          command: [sleep, "600"]
-                  scheduler:
-                    spec:
-                      containers:
-                        - name: scheduler
-                          image: none
-                          command: [sleep, "600"]
-                    service:
-                      selector:
-                        dask.org/cluster-name: %1$s
-                        dask.org/component: scheduler
-                      ports:
-                        - name: tcp-comm
-                          port: 8786
-                          targetPort: 8786
-                """
-                        .formatted(name),
-                DaskCluster.class);
+    /** The operator tests' DaskCluster whose pods only sleep, renamed. */
+    private static DaskCluster sleepingCluster(String name) throws IOException {
+        DaskCluster cluster =
+                Serialization.unmarshal(Files.readString(SLEEPING_CLUSTER), DaskCluster.class);
+        cluster.getMetadata().setName(name);
+        cluster.getSpec()
+                .getScheduler()
+                .getService()
+                .getSelector()
+                .put("dask.org/cluster-name", name);
+        return cluster;
     }
 }

@@ -8,45 +8,39 @@ import io.daskkubernetes.operator.api.JobRunnerSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** A DaskCluster whose pods only sleep: for tests of who acts and what is counted, not of Dask. */
 final class CheapCluster {
 
+    /** Also read by the cli module's tests (LoggingTest), by this path relative to their module. */
+    private static final Path FIXTURE =
+            Path.of("..", "operator", "src", "test", "resources", "fixtures")
+                    .resolve("sleeping-daskcluster.yaml");
+
     private CheapCluster() {}
 
     static DaskCluster of(String name, int workers) {
-        String yaml =
-                """
-                apiVersion: kubernetes.dask.org/v1
-                kind: DaskCluster
-                metadata:
-                  name: %1$s
-                  namespace: default
-                spec:
-                  worker:
-                    replicas: %2$d
-                    spec:
-                      containers:
-                        - name: worker
-                          image: none
-                          command: [sleep, "600"]
-                  scheduler:
-                    spec:
-                      containers:
-                        - name: scheduler
-                          image: none
-                          command: [sleep, "600"]
-                    service:
-                      selector:
-                        dask.org/cluster-name: %1$s
-                        dask.org/component: scheduler
-                      ports:
-                        - name: tcp-comm
-                          port: 8786
-                          targetPort: 8786
-                """
-                        .formatted(name, workers);
-        return Serialization.unmarshal(yaml, DaskCluster.class);
+        DaskCluster cluster = Serialization.unmarshal(read(FIXTURE), DaskCluster.class);
+        cluster.getMetadata().setName(name);
+        cluster.getSpec().getWorker().setReplicas(workers);
+        cluster.getSpec()
+                .getScheduler()
+                .getService()
+                .getSelector()
+                .put("dask.org/cluster-name", name);
+        return cluster;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -200,12 +200,7 @@ class DeployManifestsTest {
     /** The operator container's environment variables with a plain value. */
     private static Map<String, String> env(List<JsonNode> objects) {
         Map<String, String> env = new java.util.TreeMap<>();
-        deployment(objects)
-                .path("spec")
-                .path("template")
-                .path("spec")
-                .path("containers")
-                .get(0)
+        operatorContainer(objects)
                 .path("env")
                 .forEach(
                         e -> {
@@ -270,15 +265,17 @@ class DeployManifestsTest {
                 .orElseThrow();
     }
 
+    private static JsonNode operatorContainer(List<JsonNode> objects) {
+        return deployment(objects)
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("containers")
+                .get(0);
+    }
+
     private static List<String> args(List<JsonNode> objects) {
-        JsonNode args =
-                deployment(objects)
-                        .path("spec")
-                        .path("template")
-                        .path("spec")
-                        .path("containers")
-                        .get(0)
-                        .path("args");
+        JsonNode args = operatorContainer(objects).path("args");
         return java.util.stream.StreamSupport.stream(args.spliterator(), false)
                 .map(JsonNode::asText)
                 .toList();
