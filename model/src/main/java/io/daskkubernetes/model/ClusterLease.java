@@ -27,6 +27,10 @@ public record ClusterLease(String holderIdentity, Instant renewTime, Duration du
     public static final String RENEW_TIME = "dask.org/lease-renew-time";
     public static final String DURATION_SECONDS = "dask.org/lease-duration-seconds";
 
+    /** Every annotation of a lease. */
+    public static final java.util.Set<String> ANNOTATIONS =
+            java.util.Set.of(HOLDER_IDENTITY, RENEW_TIME, DURATION_SECONDS);
+
     /** The config key of the duration, and its default. */
     public static final String CONFIG_KEY = "kubernetes.lease-duration";
 

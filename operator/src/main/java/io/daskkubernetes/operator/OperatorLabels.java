@@ -1,12 +1,15 @@
 package io.daskkubernetes.operator;
 
+import io.daskkubernetes.model.ClusterLease;
 import io.daskkubernetes.model.DaskLabels;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Upstream operator's labels and which of a parent's labels and annotations pass to the objects it
- * makes: all labels; annotations except those of kopf and kubectl (bookkeeping, not the user's).
+ * makes: all labels; annotations except bookkeeping that is not the user's: kopf's, kubectl's, and
+ * ours about the parent itself (a client's lease, renewed on the cluster only, and the workers an
+ * autoscaler chose to retire), which on a child would be stale copies.
  */
 final class OperatorLabels {
 
@@ -21,7 +24,9 @@ final class OperatorLabels {
             annotations.forEach(
                     (key, value) -> {
                         if (!key.startsWith("kopf.zalando.org")
-                                && !key.startsWith("kubectl.kubernetes.io")) {
+                                && !key.startsWith("kubectl.kubernetes.io")
+                                && !ClusterLease.ANNOTATIONS.contains(key)
+                                && !key.equals(RetireFirst.ANNOTATION)) {
                             kept.put(key, value);
                         }
                     });

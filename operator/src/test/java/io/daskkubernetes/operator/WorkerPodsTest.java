@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.daskkubernetes.model.ClusterLease;
 import io.daskkubernetes.operator.api.DaskCluster;
 import io.daskkubernetes.operator.api.DaskWorkerGroup;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The objects made from upstream's manifests follow upstream's naming and propagation rules. */
@@ -51,6 +55,25 @@ class WorkerPodsTest {
                                 "tcp://simple-scheduler.default.svc.cluster.local:8786"));
         assertThat(pod.getMetadata().getOwnerReferences().get(0).getName())
                 .isEqualTo("simple-default");
+    }
+
+    @Test
+    void ourBookkeepingAboutTheParentStaysOnTheParent() throws IOException {
+        DaskCluster cluster = read("simplecluster.yaml", DaskCluster.class);
+        Map<String, String> annotations = new java.util.HashMap<>(Map.of("user", "kept"));
+        annotations.putAll(
+                new ClusterLease("client-host:42", Instant.now(), Duration.ofSeconds(30))
+                        .annotations());
+        annotations.put(RetireFirst.ANNOTATION, "tcp://10.0.0.1:40000");
+        cluster.getMetadata().setAnnotations(annotations);
+
+        DaskWorkerGroup group = ClusterResources.defaultWorkerGroup(cluster);
+        Pod worker = WorkerPods.build(group, "simple-default-worker-abc");
+
+        assertThat(group.getMetadata().getAnnotations()).containsOnlyKeys("user");
+        assertThat(worker.getMetadata().getAnnotations())
+                .containsEntry("user", "kept")
+                .doesNotContainKeys(ClusterLease.RENEW_TIME, RetireFirst.ANNOTATION);
     }
 
     @Test
