@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterLifetimeEndToEndTest {
 
-    private static final Duration LEASE = Duration.ofSeconds(15);
+    private static final Duration LEASE = Duration.ofSeconds(8);
 
     private OperatorOnLocalRuntime runtime;
     private Kubectl kubectl;
