@@ -27,7 +27,7 @@ class TlsCommandsIT {
 
     /**
      * Run by {@code run --tls}: where the client key is and its mode, what a plain TCP client
-     * without credentials gets, then the seed's example (full size) with the credentials.
+     * without credentials gets, then the seed's example (on a 200³ array) with the credentials.
      */
     private static final String CHILD =
             """
@@ -44,7 +44,7 @@ class TlsCommandsIT {
             except Exception as error:
                 print("plain tcp refused", type(error).__name__)
             ' "tcp://${DASK_SCHEDULER_ADDRESS#tls://}"
-            /usr/bin/python3 examples/array_mean.py
+            DASK_EXAMPLE_SIZE=200 /usr/bin/python3 examples/array_mean.py
             """;
 
     @TempDir Path output;

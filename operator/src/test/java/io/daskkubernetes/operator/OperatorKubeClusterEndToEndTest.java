@@ -88,6 +88,10 @@ class OperatorKubeClusterEndToEndTest {
             String mean =
                     kubectl.exec(
                             List.of(
+                                    // the seed's computation on a 200³ array: the full size
+                                    // (32 s here) runs in the README's main command and its IT
+                                    "/usr/bin/env",
+                                    "DASK_EXAMPLE_SIZE=200",
                                     "/usr/bin/python3",
                                     ARRAY_MEAN.toString(),
                                     cluster.schedulerAddress()),
