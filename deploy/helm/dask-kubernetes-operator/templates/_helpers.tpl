@@ -57,7 +57,7 @@ against the calls the operator makes).
   verbs: [patch]
 - apiGroups: [kubernetes.dask.org]
   resources: [daskautoscalers]
-  verbs: [list, watch]
+  verbs: [get, list, watch, patch]
 - apiGroups: [kubernetes.dask.org]
   resources: [daskautoscalers/status]
   verbs: [patch]

@@ -104,6 +104,7 @@ public final class DaskAutoscalerReconciler implements Reconciler<DaskAutoscaler
                     .rescheduleAfter(INVALID_RECHECK);
         }
         String namespace = autoscaler.getMetadata().getNamespace();
+        ClusterAdoption.adopt(client, DaskAutoscaler.class, autoscaler, spec.getCluster());
         String groupName =
                 spec.getWorkerGroup() != null
                         ? spec.getWorkerGroup()

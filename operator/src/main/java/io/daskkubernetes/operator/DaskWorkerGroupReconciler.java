@@ -3,7 +3,6 @@ package io.daskkubernetes.operator;
 import io.daskkubernetes.model.DaskLabels;
 import io.daskkubernetes.model.WorkerPlan;
 import io.daskkubernetes.model.WorkerState;
-import io.daskkubernetes.operator.api.DaskCluster;
 import io.daskkubernetes.operator.api.DaskWorkerGroup;
 import io.daskkubernetes.operator.api.DaskWorkerGroupStatus;
 import io.daskkubernetes.scheduler.DaskWorker;
@@ -88,7 +87,7 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
                 WorkerObservation.states(pods, schedulerKnown ? registered : List.of());
         WorkerPlan plan = WorkerPlan.toReach(observed, desired, OptionalInt.empty());
 
-        adoptByCluster(group, client);
+        ClusterAdoption.adopt(client, DaskWorkerGroup.class, group, cluster);
         WorkerBatches.Round round = batches.next(group.getMetadata().getUid(), plan.toCreate());
         if (round.create() > 0) {
             OperatorEvents.normal(
@@ -234,43 +233,6 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
         static ScaleDown waiting(String problem) {
             return new ScaleDown(0, problem);
         }
-    }
-
-    /**
-     * A group made by the user (not by its cluster) gets its cluster as an owner, so that deleting
-     * the cluster deletes the group, as upstream does.
-     */
-    private static void adoptByCluster(DaskWorkerGroup group, KubernetesClient client) {
-        boolean owned =
-                group.getMetadata().getOwnerReferences().stream()
-                        .anyMatch(o -> "DaskCluster".equals(o.getKind()));
-        if (owned) {
-            return;
-        }
-        String namespace = group.getMetadata().getNamespace();
-        DaskCluster cluster =
-                client.resources(DaskCluster.class)
-                        .inNamespace(namespace)
-                        .withName(group.getSpec().getCluster())
-                        .get();
-        if (cluster == null) {
-            return;
-        }
-        var owner = ClusterResources.controlledBy(cluster);
-        owner.setController(false);
-        client.resources(DaskWorkerGroup.class)
-                .inNamespace(namespace)
-                .withName(group.getMetadata().getName())
-                .edit(
-                        g -> {
-                            g.getMetadata().getOwnerReferences().add(owner);
-                            return g;
-                        });
-        LOG.info(
-                "{}/{}: now owned by DaskCluster {}",
-                namespace,
-                group.getMetadata().getName(),
-                cluster.getMetadata().getName());
     }
 
     private static List<DaskWorker> registeredWorkers(SchedulerConnections.Reachable scheduler) {
