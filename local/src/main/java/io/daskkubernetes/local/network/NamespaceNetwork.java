@@ -115,7 +115,11 @@ public final class NamespaceNetwork implements PodNetwork {
         try {
             Path files = Files.createDirectories(NETNS_FILES.resolve(namespace));
             Files.writeString(files.resolve("resolv.conf"), RESOLV_CONF);
-            Files.writeString(files.resolve("hosts"), hostsFor(sandbox));
+            Files.writeString(files.resolve("hosts"), "");
+            // Registered before the names are first written, and each write reads the names
+            // then: a Service made while this pod's network is set up cannot be missed.
+            sandboxes.put(namespace, sandbox);
+            sandbox.writeHosts();
             // Two processes instead of six: pod start latency is mostly process spawning on small
             // machines.
             IpCommand.batch(
@@ -131,9 +135,9 @@ public final class NamespaceNetwork implements PodNetwork {
                             "link set eth0 up",
                             "link set lo up",
                             "route add default via " + hostIp()));
-            sandboxes.put(namespace, sandbox);
             return sandbox;
         } catch (IOException | RuntimeException e) {
+            sandboxes.remove(namespace);
             sandbox.remove();
             throw new SandboxException(
                     "NetworkNotReady",
@@ -184,7 +188,12 @@ public final class NamespaceNetwork implements PodNetwork {
     public void updateServiceNames(ServiceNames names) {
         this.serviceNames = names;
         for (NamespaceSandbox sandbox : sandboxes.values()) {
-            sandbox.writeHosts(hostsFor(sandbox));
+            try {
+                sandbox.writeHosts();
+            } catch (UncheckedIOException e) {
+                // One unwritable file must not keep the other pods from the new names.
+                LOG.warn("{}", e.getMessage(), e);
+            }
         }
     }
 
@@ -235,15 +244,16 @@ public final class NamespaceNetwork implements PodNetwork {
         }
 
         /**
-         * Rewrites the hosts file in place: {@code ip netns exec} bind-mounted this very file
-         * (inode) over /etc/hosts in the pod's processes, so a new file would not be seen.
+         * Rewrites the hosts file in place with the names known now: {@code ip netns exec}
+         * bind-mounted this very file (inode) over /etc/hosts in the pod's processes, so a new file
+         * would not be seen.
          */
-        synchronized void writeHosts(String content) {
+        synchronized void writeHosts() {
             Path hosts = NETNS_FILES.resolve(namespace).resolve("hosts");
             try {
                 Files.writeString(
                         hosts,
-                        content,
+                        hostsFor(this),
                         StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING);
             } catch (IOException e) {
