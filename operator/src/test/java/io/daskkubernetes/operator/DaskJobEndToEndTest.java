@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,17 +43,40 @@ class DaskJobEndToEndTest {
         }
     }
 
+    /** What a job that did not end shows: its objects, its runner's log and view of the names. */
+    private String diagnose(String job) {
+        StringBuilder report = new StringBuilder();
+        for (List<String> args :
+                List.of(
+                        List.of("get", "daskjobs,pods,services,endpoints", "-o", "wide"),
+                        List.of("logs", job + "-runner", "--tail", "40"),
+                        List.of("logs", job + "-scheduler", "--tail", "20"),
+                        List.of("exec", job + "-runner", "--", "cat", "/etc/hosts"))) {
+            report.append("$ kubectl ").append(String.join(" ", args)).append('\n');
+            try {
+                report.append(kubectl.run(args.toArray(String[]::new))).append('\n');
+            } catch (AssertionError | RuntimeException failed) {
+                report.append(failed.getMessage()).append('\n');
+            }
+        }
+        return report.toString();
+    }
+
     @Test
-    @Timeout(60)
+    @Timeout(90)
     void upstreamsSimpleJobSucceedsWithItsTimesAndItsClusterIsDeleted() {
         kubectl.run(
                 "apply",
                 "-f",
                 OperatorOnLocalRuntime.MANIFESTS.resolve("simplejob.yaml").toString());
 
-        await().atMost(PATIENCE)
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> jobField("simple-job", "jobStatus"), "Successful"::equals);
+        try {
+            await().atMost(PATIENCE)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> jobField("simple-job", "jobStatus"), "Successful"::equals);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + diagnose("simple-job"), e);
+        }
         assertThat(jobField("simple-job", "clusterName")).isEqualTo("simple-job");
         assertThat(jobField("simple-job", "jobRunnerPodName")).isEqualTo("simple-job-runner");
         String start = jobField("simple-job", "startTime");
