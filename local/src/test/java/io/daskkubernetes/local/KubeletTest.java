@@ -334,4 +334,102 @@ class KubeletTest {
         assertThat(client.pods().withName("talker").tailingLines(2).getLog())
                 .isEqualTo("line 4\nline 5\n");
     }
+
+    @Test
+    void aMissingConfigMapOrSecretKeyKeepsTheContainerWaitingAndNamesTheKey() {
+        client.resource(
+                        new PodBuilder(pod("missing-keys", "Never", "sleep", "30").build())
+                                .editSpec()
+                                .editFirstContainer()
+                                .addNewEnv()
+                                .withName("FROM_MAP")
+                                .withNewValueFrom()
+                                .withNewConfigMapKeyRef("colour", "absent-map", null)
+                                .endValueFrom()
+                                .endEnv()
+                                .endContainer()
+                                .endSpec()
+                                .build())
+                .create();
+        client.resource(
+                        new PodBuilder(pod("missing-secret", "Never", "sleep", "30").build())
+                                .editSpec()
+                                .editFirstContainer()
+                                .addNewEnv()
+                                .withName("FROM_SECRET")
+                                .withNewValueFrom()
+                                .withNewSecretKeyRef("token", "absent-secret", null)
+                                .endValueFrom()
+                                .endEnv()
+                                .endContainer()
+                                .endSpec()
+                                .build())
+                .create();
+
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () -> {
+                            assertThat(waiting("missing-keys"))
+                                    .isNotNull()
+                                    .satisfies(
+                                            waiting -> {
+                                                assertThat(waiting.getReason())
+                                                        .isEqualTo("CreateContainerConfigError");
+                                                assertThat(waiting.getMessage())
+                                                        .isEqualTo(
+                                                                "couldn't find key colour in"
+                                                                        + " ConfigMap default/absent-map"
+                                                                        + " (env FROM_MAP of container"
+                                                                        + " main)");
+                                            });
+                            assertThat(waiting("missing-secret"))
+                                    .isNotNull()
+                                    .extracting(w -> w.getMessage())
+                                    .isEqualTo(
+                                            "couldn't find key token in Secret"
+                                                    + " default/absent-secret (env FROM_SECRET of"
+                                                    + " container main)");
+                        });
+    }
+
+    @Test
+    void aFailingReadinessProbeIsAnUnhealthyEventAndTheContainerIsNotReady() {
+        client.resource(
+                        new PodBuilder(pod("never-ready", "Never", "sleep", "30").build())
+                                .editSpec()
+                                .editFirstContainer()
+                                .withNewReadinessProbe()
+                                .withNewExec()
+                                .withCommand("false")
+                                .endExec()
+                                .withPeriodSeconds(1)
+                                .endReadinessProbe()
+                                .endContainer()
+                                .endSpec()
+                                .build())
+                .create();
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () ->
+                                client.v1().events().list().getItems().stream()
+                                        .anyMatch(
+                                                e ->
+                                                        "never-ready"
+                                                                        .equals(
+                                                                                e.getInvolvedObject()
+                                                                                        .getName())
+                                                                && "Unhealthy".equals(e.getReason())
+                                                                && e.getMessage()
+                                                                        .startsWith(
+                                                                                "Readiness probe"
+                                                                                        + " failed:")));
+        assertThat(mainStatus("never-ready").getReady()).isFalse();
+    }
+
+    /** The main container's waiting state, null while it has none (or no status yet). */
+    private static io.fabric8.kubernetes.api.model.ContainerStateWaiting waiting(String pod) {
+        ContainerStatus status = mainStatus(pod);
+        return status.getState() == null ? null : status.getState().getWaiting();
+    }
 }

@@ -378,21 +378,10 @@ public final class EndpointsController implements AutoCloseable {
                             .toList();
             IntOrString target = port.getTargetPort();
             Integer targetNumber = target == null ? port.getPort() : target.getIntVal();
-            ports.add(
-                    new ServiceRoute.Port(
-                            port.getName(),
-                            port.getPort(),
-                            port.getProtocol() == null ? "TCP" : port.getProtocol(),
-                            targetNumber,
-                            port.getNodePort(),
-                            targets));
+            ports.add(ServiceRoutes.port(port, targetNumber, targets));
         }
-        return new ServiceRoute(
-                service.getMetadata().getNamespace(),
-                service.getMetadata().getName(),
-                service.getSpec().getClusterIP(),
-                ports,
-                ready.stream().map(p -> p.getStatus().getPodIP()).toList());
+        return ServiceRoutes.of(
+                service, ports, ready.stream().map(p -> p.getStatus().getPodIP()).toList());
     }
 
     /** A target port by number, or by the name of a container port of the pod. */

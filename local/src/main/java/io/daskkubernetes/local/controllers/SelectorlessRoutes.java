@@ -44,21 +44,9 @@ final class SelectorlessRoutes {
                     port.getTargetPort() == null || port.getTargetPort().getIntVal() == null
                             ? port.getPort()
                             : port.getTargetPort().getIntVal();
-            ports.add(
-                    new ServiceRoute.Port(
-                            port.getName(),
-                            port.getPort(),
-                            port.getProtocol() == null ? "TCP" : port.getProtocol(),
-                            targetNumber,
-                            port.getNodePort(),
-                            targets));
+            ports.add(ServiceRoutes.port(port, targetNumber, targets));
         }
-        return new ServiceRoute(
-                service.getMetadata().getNamespace(),
-                service.getMetadata().getName(),
-                service.getSpec().getClusterIP(),
-                ports,
-                List.copyOf(ready));
+        return ServiceRoutes.of(service, ports, List.copyOf(ready));
     }
 
     private static List<EndpointSubset> subsets(Endpoints endpoints) {

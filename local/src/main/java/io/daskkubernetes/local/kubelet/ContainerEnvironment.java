@@ -118,41 +118,25 @@ final class ContainerEnvironment {
                     client.configMaps().inNamespace(namespace).withName(ref.getName()).get();
             String value =
                     map == null || map.getData() == null ? null : map.getData().get(ref.getKey());
-            if (value == null && !Boolean.TRUE.equals(ref.getOptional())) {
-                throw configError(
-                        "couldn't find key "
-                                + ref.getKey()
-                                + " in ConfigMap "
-                                + namespace
-                                + "/"
-                                + ref.getName()
-                                + " (env "
-                                + variable.getName()
-                                + " of container "
-                                + container.getName()
-                                + ")");
-            }
-            return value;
+            return keyValue(
+                    value,
+                    ref.getOptional(),
+                    ref.getKey(),
+                    "ConfigMap " + namespace + "/" + ref.getName(),
+                    variable,
+                    container);
         }
         if (source.getSecretKeyRef() != null) {
             var ref = source.getSecretKeyRef();
             Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
             String value = secret == null ? null : secretData(secret).get(ref.getKey());
-            if (value == null && !Boolean.TRUE.equals(ref.getOptional())) {
-                throw configError(
-                        "couldn't find key "
-                                + ref.getKey()
-                                + " in Secret "
-                                + namespace
-                                + "/"
-                                + ref.getName()
-                                + " (env "
-                                + variable.getName()
-                                + " of container "
-                                + container.getName()
-                                + ")");
-            }
-            return value;
+            return keyValue(
+                    value,
+                    ref.getOptional(),
+                    ref.getKey(),
+                    "Secret " + namespace + "/" + ref.getName(),
+                    variable,
+                    container);
         }
         throw configError(
                 "env "
@@ -270,6 +254,32 @@ final class ContainerEnvironment {
             data.putAll(secret.getStringData());
         }
         return data;
+    }
+
+    /**
+     * A key's value for a variable: a missing key keeps the container from starting unless
+     * optional.
+     */
+    private static String keyValue(
+            String value,
+            Boolean optional,
+            String key,
+            String source,
+            EnvVar variable,
+            Container container) {
+        if (value == null && !Boolean.TRUE.equals(optional)) {
+            throw configError(
+                    "couldn't find key "
+                            + key
+                            + " in "
+                            + source
+                            + " (env "
+                            + variable.getName()
+                            + " of container "
+                            + container.getName()
+                            + ")");
+        }
+        return value;
     }
 
     private static ContainerConfigException configError(String message) {

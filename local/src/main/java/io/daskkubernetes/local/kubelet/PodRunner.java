@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -413,10 +414,28 @@ final class PodRunner {
             startRunningProbes(run, process, execPrefix);
             return;
         }
+        startProbe(
+                run.spec.getStartupProbe(),
+                "startup",
+                run,
+                process,
+                execPrefix,
+                started -> onStartup(run, process, execPrefix, started));
+    }
+
+    /** Starts a probe of the container of {@code run}; its failures become Unhealthy Events. */
+    private void startProbe(
+            Probe probe,
+            String kind,
+            ContainerRun run,
+            ContainerProcess process,
+            List<String> execPrefix,
+            Consumer<Boolean> onChange) {
+        String what = Character.toUpperCase(kind.charAt(0)) + kind.substring(1);
         probes.add(
                 ProbeWorker.start(
-                        run.spec.getStartupProbe(),
-                        "startup",
+                        probe,
+                        kind,
                         run.spec,
                         process,
                         podIp,
@@ -424,13 +443,13 @@ final class PodRunner {
                         run.workingDirectory,
                         run.environment,
                         settings.executor(),
-                        started -> onStartup(run, process, execPrefix, started),
+                        onChange,
                         failure ->
                                 event(
                                         run,
                                         EventRecorder.WARNING,
                                         "Unhealthy",
-                                        "Startup probe failed: " + failure)));
+                                        what + " probe failed: " + failure)));
     }
 
     private synchronized void onStartup(
@@ -469,44 +488,22 @@ final class PodRunner {
     private void startRunningProbes(
             ContainerRun run, ContainerProcess process, List<String> execPrefix) {
         if (run.spec.getReadinessProbe() != null) {
-            probes.add(
-                    ProbeWorker.start(
-                            run.spec.getReadinessProbe(),
-                            "readiness",
-                            run.spec,
-                            process,
-                            podIp,
-                            execPrefix,
-                            run.workingDirectory,
-                            run.environment,
-                            settings.executor(),
-                            ready -> onReadiness(run, process, ready),
-                            failure ->
-                                    event(
-                                            run,
-                                            EventRecorder.WARNING,
-                                            "Unhealthy",
-                                            "Readiness probe failed: " + failure)));
+            startProbe(
+                    run.spec.getReadinessProbe(),
+                    "readiness",
+                    run,
+                    process,
+                    execPrefix,
+                    ready -> onReadiness(run, process, ready));
         }
         if (run.spec.getLivenessProbe() != null) {
-            probes.add(
-                    ProbeWorker.start(
-                            run.spec.getLivenessProbe(),
-                            "liveness",
-                            run.spec,
-                            process,
-                            podIp,
-                            execPrefix,
-                            run.workingDirectory,
-                            run.environment,
-                            settings.executor(),
-                            alive -> onLiveness(run, process, alive),
-                            failure ->
-                                    event(
-                                            run,
-                                            EventRecorder.WARNING,
-                                            "Unhealthy",
-                                            "Liveness probe failed: " + failure)));
+            startProbe(
+                    run.spec.getLivenessProbe(),
+                    "liveness",
+                    run,
+                    process,
+                    execPrefix,
+                    alive -> onLiveness(run, process, alive));
         }
     }
 
