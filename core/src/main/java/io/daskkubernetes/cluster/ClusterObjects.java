@@ -96,6 +96,7 @@ final class ClusterObjects {
      */
     void deleteAll(ClusterModel model, Duration waitForPods) {
         Map<String, String> labels = model.clusterLabels();
+        // The owner first: a ClusterWatch that then sees the pods go knows the cluster was deleted.
         client.configMaps().inNamespace(namespace).withName(model.name()).delete();
         client.services().inNamespace(namespace).withLabels(labels).delete();
         if (model.tls()) {

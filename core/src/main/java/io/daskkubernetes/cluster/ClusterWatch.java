@@ -142,7 +142,9 @@ public final class ClusterWatch implements AutoCloseable {
         Optional<Pod> schedulerPod;
         List<Pod> workerPods;
         try {
-            owner = quick.configMaps().inNamespace(model.namespace()).withName(model.name()).get();
+            // The pods before their owner: a deletion (dask-kubernetes delete, ClusterObjects)
+            // removes the owner first, so a scheduler pod seen going with its owner still there
+            // was not deleted with its cluster.
             schedulerPod =
                     schedulerInPod
                             ? Optional.ofNullable(
@@ -152,6 +154,7 @@ public final class ClusterWatch implements AutoCloseable {
                                             .get())
                             : Optional.empty();
             workerPods = workerPods();
+            owner = quick.configMaps().inNamespace(model.namespace()).withName(model.name()).get();
             kubernetesFailures = 0;
         } catch (RuntimeException e) {
             kubernetesFailures++;
