@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import io.fabric8.kubernetes.client.dsl.ServiceResource;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -14,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A scheduler reached through the API server: fabric8 port-forwards (WebSockets, no kubectl) from
- * loopback ports to the scheduler Service's comm port, and to its dashboard port when the Service
- * has one. Each forward holds a listening socket and a thread until closed.
+ * loopback ports (any free ones) to the scheduler Service's comm port, and to its dashboard port
+ * when the Service has one. Each forward holds a listening socket and a thread until closed.
  */
 final class SchedulerForward implements AutoCloseable {
 
@@ -41,11 +42,14 @@ final class SchedulerForward implements AutoCloseable {
         ServiceResource<Service> resource = client.services().inNamespace(namespace).withName(name);
         List<LocalPortForward> opened = new ArrayList<>();
         try {
-            LocalPortForward comm = resource.portForward(SchedulerPorts.COMM);
+            // Loopback only: fabric8's portForward(port) listens on every interface, which would
+            // hand the scheduler to anyone on this machine's networks.
+            InetAddress loopback = InetAddress.getLoopbackAddress();
+            LocalPortForward comm = resource.portForward(SchedulerPorts.COMM, loopback, 0);
             opened.add(comm);
             String dashboard = null;
             if (serves(service, SchedulerPorts.DASHBOARD)) {
-                LocalPortForward http = resource.portForward(SchedulerPorts.DASHBOARD);
+                LocalPortForward http = resource.portForward(SchedulerPorts.DASHBOARD, loopback, 0);
                 opened.add(http);
                 dashboard = "http://" + hostAndPort(http);
             }

@@ -163,13 +163,13 @@ final class SchedulerSampler implements AutoCloseable {
         try {
             return scheduler.sample(at);
         } catch (RuntimeException e) {
-            scheduler.reset();
+            scheduler.reset(e.getMessage());
             return scheduler.unreachable(at, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return scheduler.unreachable(at, "interrupted");
         } catch (java.io.IOException e) {
-            scheduler.reset();
+            scheduler.reset(e.toString());
             return scheduler.unreachable(at, e.toString());
         }
     }
@@ -278,7 +278,14 @@ final class SchedulerSampler implements AutoCloseable {
         }
 
         /** Forgets the client and any forward after a failure; the next sample opens them again. */
-        synchronized void reset() {
+        synchronized void reset(String problem) {
+            if (forward != null) {
+                log.info(
+                        "Sampling {} through its port-forward failed ({}); the next sample opens"
+                                + " a new one",
+                        published.comm(),
+                        problem);
+            }
             closeClient();
             closeForward();
         }
