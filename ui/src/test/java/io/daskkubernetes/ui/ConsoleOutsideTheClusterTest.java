@@ -106,8 +106,8 @@ class ConsoleOutsideTheClusterTest {
                             .getSpec()
                             .getClusterIP();
             int forwardedPort;
-            try (WebConsole console =
-                    startConsole(reachability, DaskKindsDiscovery.DEFAULT_EVERY)) {
+            WebConsole first = startConsole(reachability, DaskKindsDiscovery.DEFAULT_EVERY);
+            try (WebConsole console = first) {
                 ConsoleClient api = new ConsoleClient(console);
                 JsonNode row = awaitForwardedRow(api, cluster.name());
                 forwardedPort = URI.create(row.get("schedulerAddress").asText()).getPort();
@@ -120,6 +120,7 @@ class ConsoleOutsideTheClusterTest {
                 assertThat(reachability.asked).containsExactly(clusterIp);
             }
             // The console closed with the cluster still running: its forward is gone with it.
+            assertThat(first.sampler().openForwards()).isZero();
             await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(forwardedPort));
 
             // A new console forwards again; deleting the cluster closes that forward.
