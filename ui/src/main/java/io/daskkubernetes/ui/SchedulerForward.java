@@ -58,7 +58,8 @@ final class SchedulerForward implements AutoCloseable {
                             "tcp://" + hostAndPort(comm),
                             dashboard,
                             ClusterFacts.SchedulerAddress.PORT_FORWARD);
-            log.info(
+            // Debug: a scheduler that is down has its forward reopened every round.
+            log.debug(
                     "Scheduler Service {}/{} forwarded to {}{}",
                     namespace,
                     name,
@@ -91,7 +92,7 @@ final class SchedulerForward implements AutoCloseable {
     @Override
     public void close() {
         forwards.forEach(SchedulerForward::closeQuietly);
-        log.info("Closed the port-forward to scheduler Service {}", service);
+        log.debug("Closed the port-forward to scheduler Service {}", service);
     }
 
     private static void closeQuietly(LocalPortForward forward) {

@@ -280,7 +280,7 @@ final class SchedulerSampler implements AutoCloseable {
         /** Forgets the client and any forward after a failure; the next sample opens them again. */
         synchronized void reset(String problem) {
             if (forward != null) {
-                log.info(
+                log.debug(
                         "Sampling {} through its port-forward failed ({}); the next sample opens"
                                 + " a new one",
                         published.comm(),
