@@ -99,9 +99,10 @@ final class ClusterFacts {
     }
 
     /**
-     * Where this process reaches the scheduler: the Service's load balancer or cluster IP (routable
-     * on the local runtime and from inside a cluster's network), or for a classic cluster whose
-     * scheduler runs in its client's process (deploy mode local), the address its workers use.
+     * Where the scheduler is published: the Service's load balancer or cluster IP (routable on the
+     * local runtime and from inside a cluster's network, but not from a laptop: the sampler then
+     * forwards a port), or for a classic cluster whose scheduler runs in its client's process
+     * (deploy mode local), the address its workers use.
      */
     Optional<SchedulerAddress> schedulerAddress(ClusterKey key) {
         if (key.classic()) {
@@ -113,42 +114,62 @@ final class ClusterFacts {
                 return Optional.ofNullable(address).map(SchedulerAddress::ofComm);
             }
         }
-        return fleet.schedulerService(key)
-                .flatMap(ClusterFacts::serviceHost)
-                .map(SchedulerAddress::ofHost);
+        return fleet.schedulerService(key).flatMap(ClusterFacts::serviceAddress);
     }
 
-    private static Optional<String> serviceHost(Service service) {
+    /** The scheduler's Service, through which a port-forward reaches the scheduler pod. */
+    Optional<Service> schedulerService(ClusterKey key) {
+        return fleet.schedulerService(key);
+    }
+
+    private static Optional<SchedulerAddress> serviceAddress(Service service) {
         if (service.getStatus() != null
                 && service.getStatus().getLoadBalancer() != null
                 && !service.getStatus().getLoadBalancer().getIngress().isEmpty()) {
             var ingress = service.getStatus().getLoadBalancer().getIngress().get(0);
             String host = ingress.getIp() != null ? ingress.getIp() : ingress.getHostname();
             if (host != null) {
-                return Optional.of(host);
+                return Optional.of(SchedulerAddress.ofHost(host, SchedulerAddress.LOAD_BALANCER));
             }
         }
         String clusterIp = service.getSpec() == null ? null : service.getSpec().getClusterIP();
         if (clusterIp == null || clusterIp.isBlank() || "None".equals(clusterIp)) {
             return Optional.empty();
         }
-        return Optional.of(clusterIp);
+        return Optional.of(SchedulerAddress.ofHost(clusterIp, SchedulerAddress.CLUSTER_IP));
     }
 
-    /** A scheduler's comm address and the base of its HTTP server. */
-    record SchedulerAddress(String comm, String dashboard) {
+    /**
+     * A scheduler's comm address, the base of its HTTP server (null when there is none to ask), and
+     * how this process reaches it.
+     */
+    record SchedulerAddress(String comm, String dashboard, String reachedBy) {
 
-        static SchedulerAddress ofHost(String host) {
+        static final String LOAD_BALANCER = "LoadBalancer ingress";
+        static final String CLUSTER_IP = "cluster IP";
+        static final String CLIENT_PROCESS = "client's process";
+        static final String PORT_FORWARD = "port-forward";
+
+        static SchedulerAddress ofHost(String host, String reachedBy) {
             String h = host.contains(":") ? "[" + host + "]" : host;
             return new SchedulerAddress(
                     "tcp://" + h + ":" + SchedulerPorts.COMM,
-                    "http://" + h + ":" + SchedulerPorts.DASHBOARD);
+                    "http://" + h + ":" + SchedulerPorts.DASHBOARD,
+                    reachedBy);
         }
 
         static SchedulerAddress ofComm(String comm) {
             java.net.URI uri = java.net.URI.create(comm);
             return new SchedulerAddress(
-                    comm, "http://" + uri.getHost() + ":" + SchedulerPorts.DASHBOARD);
+                    comm,
+                    "http://" + uri.getHost() + ":" + SchedulerPorts.DASHBOARD,
+                    CLIENT_PROCESS);
+        }
+
+        /** The host of the comm address, without brackets. */
+        String host() {
+            String host = java.net.URI.create(comm).getHost();
+            return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         }
     }
 }

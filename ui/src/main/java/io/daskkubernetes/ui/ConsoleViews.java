@@ -14,6 +14,10 @@ final class ConsoleViews {
      * @param pods worker pods that have not ended
      * @param desired the desired worker count, null when none was recorded
      * @param adaptMinimum null unless the cluster adapts
+     * @param schedulerAddress the scheduler's address as this process asks it
+     * @param schedulerReachedBy how: "cluster IP", "port-forward" (through the API server, when the
+     *     cluster IP does not route here), "LoadBalancer ingress" or "client's process"; null
+     *     before the first sample
      */
     record ClusterRow(
             String kind,
@@ -27,6 +31,7 @@ final class ConsoleViews {
             Integer adaptMaximum,
             Long ageSeconds,
             String schedulerAddress,
+            String schedulerReachedBy,
             List<String> problems) {}
 
     /**

@@ -40,8 +40,12 @@ final class FleetInformers implements AutoCloseable {
     private final SharedIndexInformer<Pod> pods;
     private final SharedIndexInformer<Service> services;
     private final SharedIndexInformer<Event> events;
-    private final SharedIndexInformer<DaskCluster> daskClusters;
-    private final SharedIndexInformer<DaskAutoscaler> autoscalers;
+    private final KubernetesClient client;
+    private final OwnerChanges changes;
+    // Null until the kind's CRD is installed; set once by watchInstalledDaskKinds.
+    private volatile SharedIndexInformer<DaskCluster> daskClusters;
+    private volatile SharedIndexInformer<DaskAutoscaler> autoscalers;
+    private boolean closed;
 
     /**
      * @param namespace the one namespace to show, or null for every namespace
@@ -49,6 +53,8 @@ final class FleetInformers implements AutoCloseable {
      */
     FleetInformers(KubernetesClient client, String namespace, OwnerChanges changes) {
         this.namespace = namespace;
+        this.client = client;
+        this.changes = changes;
         this.owners =
                 scoped(client.configMaps())
                         .withLabel(DaskLabels.COMPONENT, DaskLabels.COMPONENT_CLUSTER)
@@ -56,18 +62,34 @@ final class FleetInformers implements AutoCloseable {
         this.pods = scoped(client.pods()).withLabel(DaskLabels.CLUSTER_NAME).inform();
         this.services = scoped(client.services()).withLabel(DaskLabels.CLUSTER_NAME).inform();
         this.events = scoped(client.v1().events()).inform();
-        boolean operatorInstalled = operatorInstalled(client);
-        this.daskClusters =
-                operatorInstalled
-                        ? scoped(client.resources(DaskCluster.class))
-                                .inform(changes.daskClusters(), 0)
-                        : null;
-        this.autoscalers =
-                operatorInstalled ? scoped(client.resources(DaskAutoscaler.class)).inform() : null;
+        boolean operatorInstalled = watchInstalledDaskKinds();
         log.info(
                 "Console informers synced ({}; DaskClusters {})",
                 namespace == null ? "all namespaces" : "namespace " + namespace,
-                operatorInstalled ? "watched" : "not installed");
+                operatorInstalled ? "watched" : "not installed yet");
+    }
+
+    /**
+     * Starts watching each kubernetes.dask.org kind the console shows whose CRD is installed now
+     * and was not watched yet: called at start, then now and then by {@link DaskKindsDiscovery}, so
+     * that an operator installed after the console started is seen.
+     *
+     * @return whether every such kind is watched now (no need to ask again)
+     */
+    synchronized boolean watchInstalledDaskKinds() {
+        if (closed) {
+            return true;
+        }
+        if (daskClusters == null && installed(DaskCluster.class)) {
+            daskClusters =
+                    scoped(client.resources(DaskCluster.class)).inform(changes.daskClusters(), 0);
+            log.info("Watching DaskClusters: their CRD is installed");
+        }
+        if (autoscalers == null && installed(DaskAutoscaler.class)) {
+            autoscalers = scoped(client.resources(DaskAutoscaler.class)).inform();
+            log.info("Watching DaskAutoscalers: their CRD is installed");
+        }
+        return daskClusters != null && autoscalers != null;
     }
 
     private <T extends HasMetadata, L extends KubernetesResourceList<T>, R extends Resource<T>>
@@ -75,11 +97,10 @@ final class FleetInformers implements AutoCloseable {
         return namespace == null ? operation.inAnyNamespace() : operation.inNamespace(namespace);
     }
 
-    /** Whether the DaskCluster resource exists: without its CRD an informer would retry forever. */
-    private boolean operatorInstalled(KubernetesClient client) {
+    /** Whether the kind's resource exists: without its CRD an informer would retry forever. */
+    private boolean installed(Class<? extends HasMetadata> kind) {
         try {
-            scoped(client.resources(DaskCluster.class))
-                    .list(new ListOptionsBuilder().withLimit(1L).build());
+            scoped(client.resources(kind)).list(new ListOptionsBuilder().withLimit(1L).build());
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
@@ -106,8 +127,9 @@ final class FleetInformers implements AutoCloseable {
                             owner.getMetadata().getNamespace(),
                             owner.getMetadata().getName()));
         }
-        if (daskClusters != null) {
-            for (DaskCluster cluster : daskClusters.getStore().list()) {
+        SharedIndexInformer<DaskCluster> watched = daskClusters;
+        if (watched != null) {
+            for (DaskCluster cluster : watched.getStore().list()) {
                 keys.add(
                         new ClusterKey(
                                 ClusterKey.DASK_CLUSTER,
@@ -128,18 +150,20 @@ final class FleetInformers implements AutoCloseable {
     }
 
     Optional<DaskCluster> daskCluster(ClusterKey key) {
-        return daskClusters == null
+        SharedIndexInformer<DaskCluster> watched = daskClusters;
+        return watched == null
                 ? Optional.empty()
                 : Optional.ofNullable(
-                        daskClusters.getStore().getByKey(key.namespace() + "/" + key.name()));
+                        watched.getStore().getByKey(key.namespace() + "/" + key.name()));
     }
 
     /** The DaskAutoscaler whose spec.cluster names this DaskCluster, if any. */
     Optional<DaskAutoscaler> autoscaler(ClusterKey key) {
-        if (autoscalers == null) {
+        SharedIndexInformer<DaskAutoscaler> watched = autoscalers;
+        if (watched == null) {
             return Optional.empty();
         }
-        return autoscalers.getStore().list().stream()
+        return watched.getStore().list().stream()
                 .filter(a -> key.namespace().equals(a.getMetadata().getNamespace()))
                 .filter(a -> a.getSpec() != null && key.name().equals(a.getSpec().getCluster()))
                 .findFirst();
@@ -196,7 +220,8 @@ final class FleetInformers implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         for (SharedIndexInformer<?> informer : all()) {
             informer.close();
         }

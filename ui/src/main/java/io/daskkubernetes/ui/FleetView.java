@@ -95,6 +95,7 @@ final class FleetView {
                 created(key).map(c -> Duration.between(c, Instant.now()).toSeconds()).orElse(null),
                 sample.map(SchedulerSample::address)
                         .orElse(facts.schedulerAddress(key).map(a -> a.comm()).orElse(null)),
+                sample.map(SchedulerSample::reachedBy).orElse(null),
                 ClusterProblems.of(key, workerPods, schedulerPod, desired, live, sample));
     }
 

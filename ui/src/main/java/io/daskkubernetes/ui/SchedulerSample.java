@@ -14,6 +14,8 @@ import java.util.List;
  * @param adaptiveTarget how many workers it would like for its load, or null when unknown
  * @param backlog tasks it holds that are not finished yet, or null when unknown (Dask's TCP
  *     protocol, used when the HTTP API is off, does not tell)
+ * @param reachedBy how this process reaches the scheduler ("cluster IP", "port-forward",
+ *     "LoadBalancer ingress", "client's process"), or null when not known
  */
 public record SchedulerSample(
         Instant at,
@@ -21,14 +23,30 @@ public record SchedulerSample(
         String problem,
         List<DaskWorker> workers,
         Integer adaptiveTarget,
-        Integer backlog) {
+        Integer backlog,
+        String reachedBy) {
+
+    public SchedulerSample(
+            Instant at,
+            String address,
+            String problem,
+            List<DaskWorker> workers,
+            Integer adaptiveTarget,
+            Integer backlog) {
+        this(at, address, problem, workers, adaptiveTarget, backlog, null);
+    }
 
     public SchedulerSample {
         workers = workers == null ? List.of() : List.copyOf(workers);
     }
 
     static SchedulerSample unreachable(Instant at, String address, String problem) {
-        return new SchedulerSample(at, address, problem, List.of(), null, null);
+        return unreachable(at, address, problem, null);
+    }
+
+    static SchedulerSample unreachable(
+            Instant at, String address, String problem, String reachedBy) {
+        return new SchedulerSample(at, address, problem, List.of(), null, null, reachedBy);
     }
 
     public boolean answered() {

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -22,6 +23,7 @@ public final class WebConsole implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebConsole.class);
 
     private final FleetInformers fleet;
+    private final DaskKindsDiscovery discovery;
     private final SchedulerSampler sampler;
     private final ScalingActions actions;
     private final ConsoleHttpServer server;
@@ -29,11 +31,13 @@ public final class WebConsole implements AutoCloseable {
 
     private WebConsole(
             FleetInformers fleet,
+            DaskKindsDiscovery discovery,
             SchedulerSampler sampler,
             ScalingActions actions,
             ConsoleHttpServer server,
             ConsoleAccess access) {
         this.fleet = fleet;
+        this.discovery = discovery;
         this.sampler = sampler;
         this.actions = actions;
         this.server = server;
@@ -41,6 +45,22 @@ public final class WebConsole implements AutoCloseable {
     }
 
     public static WebConsole start(KubernetesClient client, ConsoleOptions options) {
+        return start(
+                client,
+                options,
+                AddressReachability.tcpConnect(),
+                DaskKindsDiscovery.DEFAULT_EVERY);
+    }
+
+    /**
+     * @param reachability whether a scheduler's cluster IP routes here (else it is port-forwarded)
+     * @param crdCheckEvery how often to look for Dask CRDs installed since the start
+     */
+    static WebConsole start(
+            KubernetesClient client,
+            ConsoleOptions options,
+            AddressReachability reachability,
+            Duration crdCheckEvery) {
         String namespace =
                 options.namespace() != null ? options.namespace() : readableScope(client);
         ClusterHistory history = new ClusterHistory();
@@ -55,11 +75,19 @@ public final class WebConsole implements AutoCloseable {
                                         .flatMap(f -> f.adaptiveBounds(key))
                                         .map(b -> b[0] + "–" + b[1]));
         FleetInformers fleet = new FleetInformers(client, namespace, decisions);
+        DaskKindsDiscovery discovery = new DaskKindsDiscovery(fleet);
         ScalingActions actions = null;
         try {
             ClusterFacts facts = new ClusterFacts(fleet);
             factsOnceStarted.set(facts);
-            sampler[0] = new SchedulerSampler(fleet, facts, history, options.samplingInterval());
+            sampler[0] =
+                    new SchedulerSampler(
+                            fleet,
+                            facts,
+                            history,
+                            options.samplingInterval(),
+                            client,
+                            reachability);
             actions = new ScalingActions(client, facts, history);
             ConsoleAccess access = new ConsoleAccess(new SecureRandom());
             ConsoleHttpServer server =
@@ -73,7 +101,9 @@ public final class WebConsole implements AutoCloseable {
                             client,
                             options.allowScaling());
             sampler[0].start();
-            WebConsole console = new WebConsole(fleet, sampler[0], actions, server, access);
+            discovery.start(crdCheckEvery);
+            WebConsole console =
+                    new WebConsole(fleet, discovery, sampler[0], actions, server, access);
             log.info(
                     "Web console at {} ({}, {})",
                     console.baseUrl(),
@@ -81,7 +111,7 @@ public final class WebConsole implements AutoCloseable {
                     options.allowScaling() ? "scaling allowed" : "read-only");
             return console;
         } catch (IOException e) {
-            closeAll(fleet, sampler[0], actions);
+            closeAll(fleet, discovery, sampler[0], actions);
             throw new UncheckedIOException(
                     "cannot listen on "
                             + options.address()
@@ -92,7 +122,7 @@ public final class WebConsole implements AutoCloseable {
                             + "; choose another --address or --port",
                     e);
         } catch (RuntimeException e) {
-            closeAll(fleet, sampler[0], actions);
+            closeAll(fleet, discovery, sampler[0], actions);
             throw e;
         }
     }
@@ -140,11 +170,20 @@ public final class WebConsole implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        closeAll(fleet, sampler, actions);
+        closeAll(fleet, discovery, sampler, actions);
+    }
+
+    /** Package-private for tests: the sampler, whose open port-forwards a test counts. */
+    SchedulerSampler sampler() {
+        return sampler;
     }
 
     private static void closeAll(
-            FleetInformers fleet, SchedulerSampler sampler, ScalingActions actions) {
+            FleetInformers fleet,
+            DaskKindsDiscovery discovery,
+            SchedulerSampler sampler,
+            ScalingActions actions) {
+        discovery.close();
         if (sampler != null) {
             sampler.close();
         }

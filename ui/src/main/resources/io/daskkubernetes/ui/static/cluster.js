@@ -45,7 +45,7 @@
       ['Kind', c.kind], ['Namespace', c.namespace], ['Phase', c.phase],
       ['Workers (Dask / pods / desired)', consoleApi.text(c.registered) + ' / ' + c.pods + ' / ' + consoleApi.text(c.desired)],
       ['Adaptive', c.adaptMinimum === null ? 'no' : c.adaptMinimum + '–' + c.adaptMaximum],
-      ['Age', consoleApi.age(c.ageSeconds)], ['Scheduler', consoleApi.text(c.schedulerAddress)],
+      ['Age', consoleApi.age(c.ageSeconds)], ['Scheduler', consoleApi.scheduler(c)],
     ];
     for (const [label, value] of facts) {
       const span = document.createElement('span');

@@ -36,7 +36,7 @@
       consoleApi.cell(row, consoleApi.text(c.registered) + ' / ' + c.pods + ' / ' + consoleApi.text(c.desired), 'counts');
       consoleApi.cell(row, c.adaptMinimum === null ? 'no' : c.adaptMinimum + '–' + c.adaptMaximum);
       consoleApi.cell(row, consoleApi.age(c.ageSeconds));
-      consoleApi.cell(row, consoleApi.text(c.schedulerAddress));
+      consoleApi.cell(row, consoleApi.scheduler(c), 'scheduler');
       consoleApi.cell(row, c.problems.length ? problems(c.problems) : 'none', c.problems.length ? 'problems' : 'ok');
       body.appendChild(row);
     }

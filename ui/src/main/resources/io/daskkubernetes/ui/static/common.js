@@ -31,6 +31,11 @@ const consoleApi = {
   text(value) {
     return value === null || value === undefined ? '–' : String(value);
   },
+  // The scheduler's address as the console asks it, and how it gets there (e.g. "port-forward").
+  scheduler(c) {
+    const address = consoleApi.text(c.schedulerAddress);
+    return c.schedulerReachedBy ? address + ' (' + c.schedulerReachedBy + ')' : address;
+  },
   cell(row, value, className) {
     const td = document.createElement('td');
     if (value instanceof Node) td.appendChild(value); else td.textContent = value;
