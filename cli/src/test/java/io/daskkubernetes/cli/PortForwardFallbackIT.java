@@ -52,7 +52,9 @@ class PortForwardFallbackIT {
                         + " bin/dask-kubernetes -v --kubeconfig "
                         + kubeconfig
                         + " run --spec examples/worker-spec.yml --workers 2"
-                        + " -- /usr/bin/python3 examples/array_mean.py";
+                        // the forwarded port's listening socket, then the user's script
+                        + " -- /bin/bash -c 'ss -Hltn \"sport = :${DASK_SCHEDULER_ADDRESS##*:}\";"
+                        + " exec /usr/bin/python3 examples/array_mean.py'";
         Launcher.Finished run;
         try (LaunchedProcess client =
                 Launcher.startBash(output, Map.of("DASK_EXAMPLE_SIZE", "200"), runInside)) {
@@ -66,6 +68,14 @@ class PortForwardFallbackIT {
                 .as("the scheduler was reached through a port-forward, not its cluster IP")
                 .contains("(port-forward)")
                 .doesNotContain("(cluster IP)");
+        assertThat(run.stdoutLines())
+                .as("the forward listens on loopback only, not on every interface")
+                .filteredOn(line -> line.startsWith("LISTEN"))
+                .isNotEmpty()
+                .allMatch(
+                        line ->
+                                line.split("\\s+")[3].matches(
+                                        "(127\\.0\\.0\\.1|\\[::ffff:127\\.0\\.0\\.1]|\\[::1]):\\d+"));
     }
 
     private static int apiServerPort(Path kubeconfig) throws Exception {

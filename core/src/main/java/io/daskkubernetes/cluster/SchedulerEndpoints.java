@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import io.fabric8.kubernetes.client.dsl.ServiceResource;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -189,8 +190,11 @@ final class SchedulerEndpoints {
     }
 
     private SchedulerEndpoint portForward(ServiceResource<Service> resource) {
-        LocalPortForward comm = resource.portForward(SchedulerPorts.COMM);
-        LocalPortForward dashboard = resource.portForward(SchedulerPorts.DASHBOARD);
+        // Loopback only: fabric8's portForward(port) listens on every interface, which would hand
+        // the scheduler to anyone on this machine's networks.
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        LocalPortForward comm = resource.portForward(SchedulerPorts.COMM, loopback, 0);
+        LocalPortForward dashboard = resource.portForward(SchedulerPorts.DASHBOARD, loopback, 0);
         return new SchedulerEndpoint(
                 "127.0.0.1",
                 comm.getLocalPort(),
