@@ -7,14 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.daskkubernetes.model.DaskLabels;
 import io.daskkubernetes.operator.api.DaskAutoscaler;
 import io.daskkubernetes.operator.api.DaskCluster;
-import io.daskkubernetes.operator.api.DaskClusterSpec;
-import io.daskkubernetes.operator.api.SchedulerSpec;
-import io.daskkubernetes.operator.api.WorkerSpec;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.http.HttpRequest;
@@ -203,19 +197,7 @@ class ConsoleHttpApiTest {
 
     @Test
     void aDaskClusterIsListedScaledByItsReplicasAndMadeToAdaptByAnAutoscaler() throws Exception {
-        DaskCluster cluster = new DaskCluster();
-        cluster.setMetadata(
-                new ObjectMetaBuilder().withName("op1").withNamespace("default").build());
-        WorkerSpec worker = new WorkerSpec();
-        worker.setReplicas(2);
-        worker.setSpec(new PodSpec());
-        SchedulerSpec scheduler = new SchedulerSpec();
-        scheduler.setSpec(new PodSpec());
-        scheduler.setService(new ServiceSpec());
-        DaskClusterSpec spec = new DaskClusterSpec();
-        spec.setWorker(worker);
-        spec.setScheduler(scheduler);
-        cluster.setSpec(spec);
+        DaskCluster cluster = EmptyDaskCluster.of("op1", 2);
         client.resources(DaskCluster.class).inNamespace("default").resource(cluster).create();
 
         ConsoleClient api = new ConsoleClient(start(true));

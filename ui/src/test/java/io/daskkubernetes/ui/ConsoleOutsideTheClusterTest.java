@@ -10,12 +10,6 @@ import io.daskkubernetes.config.DaskConfig;
 import io.daskkubernetes.config.PodTemplateFiles;
 import io.daskkubernetes.local.LocalKubernetes;
 import io.daskkubernetes.operator.api.DaskCluster;
-import io.daskkubernetes.operator.api.DaskClusterSpec;
-import io.daskkubernetes.operator.api.SchedulerSpec;
-import io.daskkubernetes.operator.api.WorkerSpec;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -166,7 +160,7 @@ class ConsoleOutsideTheClusterTest {
                             () ->
                                     client.resources(DaskCluster.class)
                                                     .inNamespace("default")
-                                                    .resource(daskCluster("late"))
+                                                    .resource(EmptyDaskCluster.of("late", 1))
                                                     .create()
                                             != null);
             await().atMost(SLOW).until(() -> row(api, "late").isPresent());
@@ -225,22 +219,5 @@ class ConsoleOutsideTheClusterTest {
         } catch (IOException refused) {
             return false;
         }
-    }
-
-    private static DaskCluster daskCluster(String name) {
-        WorkerSpec worker = new WorkerSpec();
-        worker.setReplicas(1);
-        worker.setSpec(new PodSpec());
-        SchedulerSpec scheduler = new SchedulerSpec();
-        scheduler.setSpec(new PodSpec());
-        scheduler.setService(new ServiceSpec());
-        DaskClusterSpec spec = new DaskClusterSpec();
-        spec.setWorker(worker);
-        spec.setScheduler(scheduler);
-        DaskCluster cluster = new DaskCluster();
-        cluster.setMetadata(
-                new ObjectMetaBuilder().withName(name).withNamespace("default").build());
-        cluster.setSpec(spec);
-        return cluster;
     }
 }
