@@ -175,6 +175,48 @@ class ControllersAndKubectlTest {
     }
 
     @Test
+    void kubectlListsEndpointsWithTheirAddressesAsARealApiServerPrintsThem() throws Exception {
+        client.resource(
+                        new io.fabric8.kubernetes.api.model.EndpointsBuilder()
+                                .withNewMetadata()
+                                .withName("four-backends")
+                                .endMetadata()
+                                .addNewSubset()
+                                .addNewAddress()
+                                .withIp("10.1.0.1")
+                                .endAddress()
+                                .addNewAddress()
+                                .withIp("10.1.0.2")
+                                .endAddress()
+                                .addNewPort()
+                                .withName("a")
+                                .withPort(80)
+                                .endPort()
+                                .addNewPort()
+                                .withName("b")
+                                .withPort(81)
+                                .endPort()
+                                .endSubset()
+                                .build())
+                .create();
+        client.resource(
+                        new io.fabric8.kubernetes.api.model.EndpointsBuilder()
+                                .withNewMetadata()
+                                .withName("no-backends")
+                                .endMetadata()
+                                .build())
+                .create();
+
+        String listed = kubectl("get", "endpoints", "four-backends", "no-backends");
+
+        assertThat(listed)
+                .containsPattern("NAME +ENDPOINTS +AGE")
+                .containsPattern(
+                        "four-backends +10.1.0.1:80,10.1.0.2:80,10.1.0.1:81 \\+ 1 more\\.\\.\\. ")
+                .containsPattern("no-backends +<none> ");
+    }
+
+    @Test
     void kubectlAppliesGetsLogsAndDeletesAPod() throws Exception {
         Path manifest = Files.createTempFile("pod", ".yaml");
         try {

@@ -117,6 +117,9 @@ final class TableView {
                             1,
                             item -> selector(item.path("spec").path("selector"))));
         }
+        if ("endpoints".equals(resource)) {
+            return List.of(name, new Column("Endpoints", "string", 0, TableView::endpoints), age);
+        }
         if ("deployments".equals(resource)) {
             return List.of(
                     name,
@@ -160,6 +163,39 @@ final class TableView {
                     age);
         }
         return List.of(name, age);
+    }
+
+    /**
+     * kubectl's ENDPOINTS: ready address:port pairs, port by port, the first three, then "+ N
+     * more..."; addresses only for a subset without ports; {@code <none>} without subsets.
+     */
+    private static String endpoints(JsonNode endpoints) {
+        JsonNode subsets = endpoints.path("subsets");
+        if (subsets.isEmpty()) {
+            return "<none>";
+        }
+        int max = 3;
+        List<String> shown = new ArrayList<>();
+        int count = 0;
+        for (JsonNode subset : subsets) {
+            List<String> ports = new ArrayList<>();
+            subset.path("ports").forEach(port -> ports.add(":" + port.path("port").asText()));
+            if (ports.isEmpty()) {
+                ports.add("");
+            }
+            for (String port : ports) {
+                for (JsonNode address : subset.path("addresses")) {
+                    if (shown.size() < max) {
+                        String ip = address.path("ip").asText();
+                        shown.add(
+                                (port.isEmpty() || !ip.contains(":") ? ip : "[" + ip + "]") + port);
+                    }
+                    count++;
+                }
+            }
+        }
+        String listed = String.join(",", shown);
+        return count > max ? listed + " + " + (count - max) + " more..." : listed;
     }
 
     private static String status(JsonNode item, String field) {
