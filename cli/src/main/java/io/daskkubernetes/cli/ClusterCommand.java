@@ -4,7 +4,6 @@ import io.daskkubernetes.cluster.ClusterException;
 import io.daskkubernetes.cluster.ClusterWatch;
 import io.daskkubernetes.cluster.KubeCluster;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,25 +54,15 @@ final class ClusterCommand implements Callable<Integer> {
         try (ShutdownSequence shutdown = new ShutdownSequence()) {
             KubeCluster cluster = options.startOn(root, shutdown, progress);
             ClientTlsFiles tls = shutdown.add(ClientTlsFiles.writeFor(cluster));
+            new ClusterLocation(
+                            cluster.name(),
+                            cluster.namespace(),
+                            cluster.schedulerAddress(),
+                            cluster.schedulerAddressInCluster(),
+                            cluster.dashboardLink())
+                    .print(root.output);
             if (root.output == OutputFormat.table) {
-                System.out.println(
-                        "cluster:   "
-                                + cluster.name()
-                                + " (namespace "
-                                + cluster.namespace()
-                                + ")");
-                System.out.println("scheduler: " + cluster.schedulerAddress());
-                System.out.println("dashboard: " + cluster.dashboardLink());
                 tls.howToConnect(cluster).forEach(System.out::println);
-            } else {
-                Output.printRecord(
-                        root.output,
-                        Map.of(
-                                "name", cluster.name(),
-                                "namespace", cluster.namespace(),
-                                "scheduler", cluster.schedulerAddress(),
-                                "schedulerInCluster", cluster.schedulerAddressInCluster(),
-                                "dashboard", cluster.dashboardLink()));
             }
             if (root.output != OutputFormat.table) {
                 tls.howToConnect(cluster).forEach(line -> progress.step(line.strip()));

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -164,21 +163,13 @@ final class OperatorClusterRun {
     }
 
     private void printWhereItIs(OperatorKubeCluster cluster) {
-        if (root.output == OutputFormat.table) {
-            System.out.println(
-                    "cluster:   " + cluster.name() + " (namespace " + cluster.namespace() + ")");
-            System.out.println("scheduler: " + cluster.schedulerAddress());
-            System.out.println("dashboard: " + cluster.dashboardLink());
-        } else {
-            Output.printRecord(
-                    root.output,
-                    Map.of(
-                            "name", cluster.name(),
-                            "namespace", cluster.namespace(),
-                            "scheduler", cluster.schedulerAddress(),
-                            "schedulerInCluster", cluster.schedulerAddressInCluster(),
-                            "dashboard", cluster.dashboardLink()));
-        }
+        new ClusterLocation(
+                        cluster.name(),
+                        cluster.namespace(),
+                        cluster.schedulerAddress(),
+                        cluster.schedulerAddressInCluster(),
+                        cluster.dashboardLink())
+                .print(root.output);
         System.out.flush();
     }
 
