@@ -90,24 +90,7 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
         ClusterAdoption.adopt(client, DaskWorkerGroup.class, group, cluster);
         WorkerBatches.Round round = batches.next(group.getMetadata().getUid(), plan.toCreate());
         if (round.create() > 0) {
-            OperatorEvents.normal(
-                    client,
-                    group,
-                    "Scaling",
-                    "creating "
-                            + (round.leavesSome(plan.toCreate())
-                                    ? round.create() + " of the " + plan.toCreate() + " missing"
-                                    : round.create())
-                            + " worker pod(s) to reach "
-                            + desired
-                            + (round.leavesSome(plan.toCreate())
-                                    ? " (worker-allocation batch; the next in "
-                                            + round.retryAfter().toSeconds()
-                                            + " s)"
-                                    : "")
-                            + (plan.endedPods().isEmpty()
-                                    ? ""
-                                    : "; replacing ended pods " + plan.endedPods()));
+            OperatorEvents.normal(client, group, "Scaling", scalingMessage(round, plan, desired));
         }
         for (int i = 0; i < round.create(); i++) {
             String name = WorkerPods.newName(group);
@@ -183,6 +166,28 @@ public final class DaskWorkerGroupReconciler implements Reconciler<DaskWorkerGro
             recheck = round.retryAfter().isZero() ? RECHECK : round.retryAfter();
         }
         return UpdateControl.patchStatus(group).rescheduleAfter(recheck);
+    }
+
+    /** What a round of pod creation does, and, when it is one batch of several, when the next. */
+    private static String scalingMessage(WorkerBatches.Round round, WorkerPlan plan, int desired) {
+        boolean batch = round.leavesSome(plan.toCreate());
+        String message =
+                "creating "
+                        + (batch
+                                ? round.create() + " of the " + plan.toCreate() + " missing"
+                                : round.create())
+                        + " worker pod(s) to reach "
+                        + desired;
+        if (batch) {
+            message +=
+                    " (worker-allocation batch; the next in "
+                            + round.retryAfter().toSeconds()
+                            + " s)";
+        }
+        if (!plan.endedPods().isEmpty()) {
+            message += "; replacing ended pods " + plan.endedPods();
+        }
+        return message;
     }
 
     /** Retires the workers the scheduler chooses, then deletes exactly their pods. */
